@@ -1,0 +1,127 @@
+//! Bounded snapshots for going back: parameters, optimizer state and data cursor as
+//! they were at the start of each recent step. Buffers are recycled, so recording a
+//! snapshot in steady state does not allocate.
+
+use crate::nn::{Network, OptimizerState, Rng};
+use std::collections::VecDeque;
+
+/// Where the trainer is in its data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cursor {
+    /// Sample order of the current epoch (indices into the training set).
+    pub order: Vec<usize>,
+    /// Next position in `order`.
+    pub pos: usize,
+    /// Completed epochs.
+    pub epoch: u64,
+    /// Generator used to reshuffle at each epoch.
+    pub rng: Rng,
+}
+
+impl Cursor {
+    /// `n` samples, shuffled with `seed` when `shuffle` is on.
+    pub fn new(n: usize, shuffle: bool, seed: u64) -> Cursor {
+        let mut c = Cursor { order: (0..n).collect(), pos: 0, epoch: 0, rng: Rng::new(seed ^ 0xBA7C_4000_0000_0001) };
+        if shuffle {
+            c.rng.shuffle(&mut c.order);
+        }
+        c
+    }
+
+    /// Takes the next `size` samples (fewer at the end of an epoch) into `batch`.
+    /// Returns whether this batch finishes the epoch; the order is then reshuffled
+    /// (the epoch count is advanced by the trainer when the step's update is made).
+    pub fn next_batch(&mut self, size: usize, shuffle: bool, batch: &mut Vec<usize>) -> bool {
+        let n = self.order.len();
+        let end = (self.pos + size.max(1)).min(n);
+        batch.clear();
+        batch.extend_from_slice(&self.order[self.pos..end]);
+        self.pos = end;
+        if self.pos >= n {
+            self.pos = 0;
+            if shuffle {
+                self.rng.shuffle(&mut self.order);
+            }
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The state at the start of a step.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    /// Parameters.
+    pub net: Network,
+    /// Optimizer state.
+    pub opt: OptimizerState,
+    /// Data cursor.
+    pub cursor: Cursor,
+    /// Updates made.
+    pub updates: u64,
+}
+
+impl Snapshot {
+    fn copy_from(&mut self, net: &Network, opt: &OptimizerState, cursor: &Cursor, updates: u64) {
+        self.net.clone_from(net);
+        self.opt.clone_from(opt);
+        self.cursor.clone_from(cursor);
+        self.updates = updates;
+    }
+}
+
+/// A ring of the most recent snapshots.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    ring: VecDeque<Snapshot>,
+    spare: Option<Snapshot>,
+    cap: usize,
+}
+
+impl History {
+    /// Keeps up to `cap` snapshots.
+    pub fn new(cap: usize) -> Self {
+        History { ring: VecDeque::with_capacity(cap + 1), spare: None, cap: cap.max(1) }
+    }
+
+    /// Snapshots held.
+    pub fn len(&self) -> usize {
+        self.ring.len()
+    }
+
+    /// Whether there is nothing to go back to.
+    pub fn is_empty(&self) -> bool {
+        self.ring.is_empty()
+    }
+
+    /// Records a snapshot, dropping the oldest when full (its buffers are reused).
+    pub fn push(&mut self, net: &Network, opt: &OptimizerState, cursor: &Cursor, updates: u64) {
+        let recycled = if self.ring.len() >= self.cap { self.ring.pop_front() } else { self.spare.take() };
+        let snap = match recycled {
+            Some(mut s) => {
+                s.copy_from(net, opt, cursor, updates);
+                s
+            }
+            None => Snapshot { net: net.clone(), opt: opt.clone(), cursor: cursor.clone(), updates },
+        };
+        self.ring.push_back(snap);
+    }
+
+    /// Removes and returns the newest snapshot.
+    pub fn pop(&mut self) -> Option<&Snapshot> {
+        let s = self.ring.pop_back()?;
+        self.spare = Some(s);
+        self.spare.as_ref()
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        self.ring.clear();
+    }
+
+    /// Update counts of the held snapshots, oldest first.
+    pub fn updates(&self) -> impl Iterator<Item = u64> + '_ {
+        self.ring.iter().map(|s| s.updates)
+    }
+}

@@ -1,0 +1,13 @@
+//! Training: the phase stepper, its trace and snapshots, and the experiment file format.
+
+pub mod experiment;
+pub mod history;
+pub mod phase;
+pub mod report;
+pub mod stepper;
+pub mod trace;
+
+pub use experiment::Experiment;
+pub use phase::{Phase, StepUnit};
+pub use stepper::{TrainConfig, TrainData, Trainer};
+pub use trace::{LayerTrace, StepTrace, UpdateTrace};

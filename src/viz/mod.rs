@@ -1,0 +1,1 @@
+//! Pure drawing helpers: colour maps, RGBA buffers and downsampling. No web dependencies.
