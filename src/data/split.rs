@@ -61,14 +61,16 @@ pub struct Split {
 impl Split {
     /// Shuffles the samples with `seed` and cuts them by `ratio`.
     pub fn new(data: &Dataset, ratio: &SplitRatio, seed: u64) -> Split {
-        let mut idx: Vec<usize> = (0..data.len()).collect();
+        let [a, b, c] = Self::partition(data.len(), ratio, seed);
+        Split { train: data.select(&a), validation: data.select(&b), test: data.select(&c) }
+    }
+
+    /// The sample indices of the train, validation and test parts that [`Split::new`] uses.
+    pub fn partition(n: usize, ratio: &SplitRatio, seed: u64) -> [Vec<usize>; 3] {
+        let mut idx: Vec<usize> = (0..n).collect();
         Rng::new(seed ^ 0x5EED_5B11_7000_0000).shuffle(&mut idx);
-        let (a, b, _) = ratio.sizes(data.len());
-        Split {
-            train: data.select(&idx[..a]),
-            validation: data.select(&idx[a..a + b]),
-            test: data.select(&idx[a + b..]),
-        }
+        let (a, b, _) = ratio.sizes(n);
+        [idx[..a].to_vec(), idx[a..a + b].to_vec(), idx[a + b..].to_vec()]
     }
 }
 

@@ -3,9 +3,11 @@
 pub mod experiment;
 pub mod history;
 pub mod phase;
+pub mod playground;
 pub mod report;
 pub mod stepper;
 pub mod trace;
+pub mod url;
 
 pub use experiment::Experiment;
 pub use phase::{Phase, StepUnit};
