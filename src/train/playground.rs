@@ -108,6 +108,8 @@ pub struct Playground {
     pub batch: usize,
     /// Seed of data, split, weights and shuffling.
     pub seed: u64,
+    /// Extra seed for the initial weights only ("new weights" bumps it).
+    pub weight_seed: u64,
     /// Input features (2-D data).
     pub features: Vec<Feature>,
     /// Hidden layer widths (0 to 8 layers, 1 to 16 neurons).
@@ -172,6 +174,7 @@ impl Default for Playground {
             val_pct: 0,
             batch: 10,
             seed: 1,
+            weight_seed: 0,
             features: vec![Feature::X1, Feature::X2],
             hidden: vec![4, 2],
             activation: Activation::Tanh,
@@ -330,7 +333,8 @@ impl Playground {
 
     /// Initial weights for this configuration (seeded).
     pub fn initial_network(&self, inputs: usize) -> Result<Network, String> {
-        Network::new(&self.network_spec(inputs), &self.init, &mut Rng::new(self.seed ^ 0x1417_0000))
+        let seed = self.seed ^ 0x1417_0000 ^ self.weight_seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        Network::new(&self.network_spec(inputs), &self.init, &mut Rng::new(seed))
     }
 
     /// Makes the data, the network and the trainer.
@@ -353,6 +357,7 @@ impl Playground {
             || self.train_pct != old.train_pct
             || self.val_pct != old.val_pct
             || self.seed != old.seed
+            || self.weight_seed != old.weight_seed
             || self.features != old.features
             || self.hidden != old.hidden
             || self.activation != old.activation

@@ -93,7 +93,7 @@ pub fn encode(p: &Playground) -> String {
     let list = |v: &[String]| if v.is_empty() { "-".to_string() } else { v.join(",") };
     let _ = write!(
         s,
-        "d={}&nz={}&n={}&tr={}&va={}&b={}&s={}&f={}&h={}&a={}&o={}&opt={}&lr={}&mu={}&b1={}&b2={}&al={}&sch={}&reg={}&rr={}&i={}&sp={}&dis={}&tst={}&log={}",
+        "d={}&nz={}&n={}&tr={}&va={}&b={}&s={}&ws={}&f={}&h={}&a={}&o={}&opt={}&lr={}&mu={}&b1={}&b2={}&al={}&sch={}&reg={}&rr={}&i={}&sp={}&dis={}&tst={}&log={}",
         p.dataset.name(),
         fmt_f(p.noise),
         p.samples,
@@ -101,6 +101,7 @@ pub fn encode(p: &Playground) -> String {
         p.val_pct,
         p.batch,
         p.seed,
+        p.weight_seed,
         list(&p.features.iter().map(|f| f.name().to_string()).collect::<Vec<_>>()),
         list(&p.hidden.iter().map(|h| h.to_string()).collect::<Vec<_>>()),
         p.activation.name(),
@@ -271,6 +272,11 @@ pub fn decode(hash: &str) -> (Playground, Vec<Notice>) {
             "s" => {
                 if let Some(v) = d.int(key, value, 0, u32::MAX as u64) {
                     p.seed = v;
+                }
+            }
+            "ws" => {
+                if let Some(v) = d.int(key, value, 0, u32::MAX as u64) {
+                    p.weight_seed = v;
                 }
             }
             "f" => {

@@ -1,0 +1,57 @@
+//! Canvas glue: sizing for devicePixelRatio, RGBA blits and simple shapes.
+
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// The page's device pixel ratio (at least 1).
+pub fn dpr() -> f64 {
+    web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0)
+}
+
+/// Makes the canvas's backing store match its CSS size × devicePixelRatio and returns
+/// its 2-D context scaled so that drawing uses CSS pixels, with the CSS size.
+pub fn prepare(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64, f64)> {
+    let ratio = dpr();
+    let (w, h) = (canvas.client_width() as f64, canvas.client_height() as f64);
+    let (w, h) = if w > 0.0 && h > 0.0 { (w, h) } else { (canvas.width() as f64 / ratio, canvas.height() as f64 / ratio) };
+    let (pw, ph) = ((w * ratio).round() as u32, (h * ratio).round() as u32);
+    if canvas.width() != pw || canvas.height() != ph {
+        canvas.set_width(pw.max(1));
+        canvas.set_height(ph.max(1));
+    }
+    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok()?;
+    Some((ctx, w, h))
+}
+
+/// Draws an `n × n` RGBA buffer scaled to `w × h` CSS pixels at `(x, y)`, through a
+/// scratch canvas (smoothing on, so the field looks continuous at any size).
+pub fn blit_rgba(ctx: &CanvasRenderingContext2d, scratch: &HtmlCanvasElement, rgba: &[u8], n: u32, x: f64, y: f64, w: f64, h: f64) {
+    if scratch.width() != n || scratch.height() != n {
+        scratch.set_width(n);
+        scratch.set_height(n);
+    }
+    let Some(sctx) = scratch.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else {
+        return;
+    };
+    if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), n, n) {
+        let _ = sctx.put_image_data(&img, 0.0, 0.0);
+        ctx.set_image_smoothing_enabled(true);
+        let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(scratch, x, y, w, h);
+    }
+}
+
+/// A detached canvas for scratch work.
+pub fn scratch_canvas() -> HtmlCanvasElement {
+    gloo::utils::document().create_element("canvas").expect("canvas").unchecked_into()
+}
+
+/// Whether a canvas has any non-transparent pixel (used by tests and the benchmark).
+pub fn has_ink(canvas: &HtmlCanvasElement) -> bool {
+    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else {
+        return false;
+    };
+    ctx.get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
+        .map(|d| d.data().0.chunks(4).any(|p| p[3] != 0))
+        .unwrap_or(false)
+}

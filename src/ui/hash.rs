@@ -1,0 +1,40 @@
+//! Reading and writing the configuration in the URL hash.
+
+use crate::train::playground::Playground;
+use crate::train::url::{decode, encode, Notice};
+
+/// The current hash, without `#`.
+pub fn read() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_string())
+        .unwrap_or_default()
+}
+
+/// The configuration in the hash (defaults when empty) and what was wrong with it.
+pub fn load() -> (Playground, Vec<Notice>) {
+    let h = read();
+    if h.is_empty() {
+        (Playground::default(), Vec::new())
+    } else {
+        decode(&h)
+    }
+}
+
+/// Writes the configuration to the hash without adding a history entry.
+pub fn store(p: &Playground) {
+    let h = encode(p);
+    if h == read() {
+        return;
+    }
+    if let Some(w) = web_sys::window() {
+        if let Ok(history) = w.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{h}")));
+        }
+    }
+}
+
+/// Whether the page was opened with the panic self-test (`#debug-panic`).
+pub fn debug_panic() -> bool {
+    read().split('&').any(|kv| kv == "debug-panic")
+}

@@ -1,0 +1,92 @@
+//! The loss chart, drawn with plotters on a canvas (few labels; sharp at any DPR).
+
+use super::canvas::dpr;
+use super::engine::Curves;
+use crate::viz::series::y_range;
+use crate::viz::Series;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// Line colours: train, validation, test.
+pub const COLORS: [RGBColor; 3] = [RGBColor(0x1f, 0x4e, 0x8c), RGBColor(0x55, 0x55, 0x55), RGBColor(0xc0, 0x5a, 0x00)];
+
+/// Draws the curves; `log` uses a log10 y-axis. Returns false if there was nothing to draw.
+pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool) -> bool {
+    let ratio = dpr();
+    let (cw, ch) = (canvas.client_width() as f64, canvas.client_height() as f64);
+    if cw > 0.0 && ch > 0.0 {
+        let (pw, ph) = ((cw * ratio).round() as u32, (ch * ratio).round() as u32);
+        if canvas.width() != pw || canvas.height() != ph {
+            canvas.set_width(pw);
+            canvas.set_height(ph);
+        }
+    }
+    if let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) {
+        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+    }
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+        return false;
+    };
+    let root = backend.into_drawing_area();
+    let _ = root.fill(&WHITE);
+    let all: [&Series; 3] = [&curves.train, &curves.validation, &curves.test];
+    let Some((y0, y1)) = y_range(&all, log) else {
+        return false;
+    };
+    let x_max = all.iter().filter_map(|s| s.points().last().map(|p| p.0)).fold(1.0, f64::max);
+    let x_min = all.iter().filter_map(|s| s.points().first().map(|p| p.0)).fold(x_max, f64::min);
+    let x_max = if x_max <= x_min { x_min + 1.0 } else { x_max };
+    let px = |v: f64| (v * ratio).round() as u32;
+    let font = ("sans-serif", 12.0 * ratio).into_font().color(&RGBColor(0x33, 0x33, 0x33));
+    let Ok(mut chart) = ChartBuilder::on(&root)
+        .margin(px(6.0))
+        .x_label_area_size(px(20.0))
+        .y_label_area_size(px(46.0))
+        .build_cartesian_2d(x_min..x_max, y0..y1)
+    else {
+        return false;
+    };
+    let fmt_y = move |v: &f64| {
+        if log {
+            format!("{:.0e}", 10f64.powf(*v))
+        } else if v.abs() >= 10.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.2}")
+        }
+    };
+    let _ = chart
+        .configure_mesh()
+        .x_labels(4)
+        .y_labels(4)
+        .disable_x_mesh()
+        .light_line_style(RGBColor(0xee, 0xee, 0xee))
+        .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
+        .axis_style(RGBColor(0x88, 0x88, 0x88))
+        .label_style(font)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&fmt_y)
+        .draw();
+    let tr = move |y: f64| if log { y.log10() } else { y };
+    for (i, s) in all.iter().enumerate() {
+        let pts: Vec<(f64, f64)> = s
+            .points()
+            .iter()
+            .filter(|p| !log || p.1 > 0.0)
+            .map(|&(x, y)| (x, tr(y).clamp(y0, y1)))
+            .collect();
+        if pts.is_empty() {
+            continue;
+        }
+        let style = ShapeStyle { color: COLORS[i].to_rgba(), filled: false, stroke_width: px(if i == 0 { 2.5 } else { 2.0 }) };
+        let _ = match i {
+            0 => chart.draw_series(LineSeries::new(pts, style)).map(|_| ()),
+            1 => chart.draw_series(DashedLineSeries::new(pts, px(2.0), px(4.0), style)).map(|_| ()),
+            _ => chart.draw_series(DashedLineSeries::new(pts, px(8.0), px(4.0), style)).map(|_| ()),
+        };
+    }
+    let _ = root.present();
+    true
+}

@@ -1,0 +1,31 @@
+//! The Yew user interface (wasm32 only). The trainer lives outside Yew state in an
+//! [`engine::Engine`] behind `Rc<RefCell<…>>`; a `requestAnimationFrame` loop trains
+//! and draws straight to canvases, and only small summaries go into Yew state.
+
+pub mod app;
+pub mod banner;
+pub mod canvas;
+pub mod controls;
+pub mod engine;
+pub mod hash;
+pub mod loss_chart;
+pub mod network_view;
+pub mod output_plot;
+pub mod panic;
+pub mod timeline;
+
+use wasm_bindgen::JsCast;
+
+/// Mounts the app into `#app` (or `<body>`), after installing the panic hook.
+pub fn start() {
+    panic::install();
+    let document = gloo::utils::document();
+    let root = match document.get_element_by_id("app") {
+        Some(el) => {
+            el.set_inner_html("");
+            el
+        }
+        None => document.body().expect("page has a body").unchecked_into(),
+    };
+    yew::Renderer::<app::App>::with_root(root).render();
+}

@@ -1,0 +1,227 @@
+//! The output plot: the network's output over the plane (RGBA buffer + `put_image_data`)
+//! with the data points on top. Train points are circles, validation diamonds, test
+//! triangles, hand-added points have a ring — shape, not only colour, tells them apart.
+//! Click adds a point of the selected class, shift-click the other class; right-click
+//! or a long press removes the nearest point.
+
+use super::canvas::{blit_rgba, prepare, scratch_canvas};
+use super::engine::{Engine, EngineHandle, DOMAIN};
+use crate::train::playground::Source;
+use crate::viz::Palette;
+use gloo::timers::callback::Timeout;
+use std::cell::RefCell;
+use std::f64::consts::PI;
+use std::rc::Rc;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use yew::prelude::*;
+
+thread_local! {
+    static SCRATCH: HtmlCanvasElement = scratch_canvas();
+    static RGBA: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Colour in `[-1, 1]` of a label (class 0/1, or a regression target).
+fn label_value(regression: bool, y: f64) -> f64 {
+    if regression {
+        y.clamp(-1.0, 1.0)
+    } else if y >= 0.5 {
+        1.0
+    } else {
+        -1.0
+    }
+}
+
+fn shape(ctx: &CanvasRenderingContext2d, kind: usize, x: f64, y: f64, r: f64) {
+    ctx.begin_path();
+    match kind {
+        0 => {
+            let _ = ctx.arc(x, y, r, 0.0, 2.0 * PI);
+        }
+        1 => {
+            ctx.move_to(x, y - r * 1.3);
+            ctx.line_to(x + r * 1.3, y);
+            ctx.line_to(x, y + r * 1.3);
+            ctx.line_to(x - r * 1.3, y);
+            ctx.close_path();
+        }
+        _ => {
+            ctx.move_to(x, y - r * 1.4);
+            ctx.line_to(x + r * 1.25, y + r * 0.8);
+            ctx.line_to(x - r * 1.25, y + r * 0.8);
+            ctx.close_path();
+        }
+    }
+}
+
+/// Draws the plot onto `canvas`.
+pub fn draw(canvas: &HtmlCanvasElement, e: &Engine) {
+    let Some((ctx, w, h)) = prepare(canvas) else {
+        return;
+    };
+    let palette = e.palette;
+    let side = w.min(h);
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, w, h);
+    RGBA.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        let map = &e.output;
+        map.fill_rgba(&mut buf, palette, e.config.discretize, |v| v);
+        SCRATCH.with(|s| blit_rgba(&ctx, s, &buf, map.n as u32, 0.0, 0.0, side, side));
+    });
+    let to_px = |x1: f64, x2: f64| {
+        let (u, v) = e.output.to_unit(x1, x2);
+        (u * side, v * side)
+    };
+    let regression = e.config.regression();
+    let r = (side / 110.0).clamp(2.5, 5.0);
+    let parts: [(&crate::data::Dataset, usize, bool); 3] =
+        [(&e.train, 0, true), (&e.validation, 1, e.config.show_test), (&e.test, 2, e.config.show_test)];
+    for (part, (d, kind, visible)) in parts.iter().enumerate() {
+        if !visible {
+            continue;
+        }
+        for i in 0..d.len() {
+            let (px, py) = to_px(d.x[[i, 0]], d.x[[i, 1]]);
+            let c = palette.color(label_value(regression, d.y[[i, 0]]));
+            shape(&ctx, *kind, px, py, r);
+            ctx.set_fill_style_str(&format!("rgb({},{},{})", c.0, c.1, c.2));
+            ctx.fill();
+            ctx.set_line_width(if *kind == 0 { 1.0 } else { 1.5 });
+            ctx.set_stroke_style_str(if *kind == 0 { "#ffffff" } else { "#111111" });
+            ctx.stroke();
+            if matches!(e.sources[part].get(i), Some(Source::Added(_))) {
+                ctx.begin_path();
+                let _ = ctx.arc(px, py, r + 2.5, 0.0, 2.0 * PI);
+                ctx.set_stroke_style_str("#111111");
+                ctx.set_line_width(1.5);
+                ctx.stroke();
+            }
+        }
+    }
+    // Axes ticks at −6, 0, 6.
+    ctx.set_fill_style_str("#333333");
+    ctx.set_font("11px sans-serif");
+    for (t, label) in [(DOMAIN.0, "-6"), (0.0, "0"), (DOMAIN.1, "6")] {
+        let (px, _) = to_px(t, 0.0);
+        let _ = ctx.fill_text(label, (px - 6.0).clamp(1.0, side - 14.0), side - 3.0);
+    }
+    let _ = palette_used(palette);
+}
+
+fn palette_used(_: Palette) -> bool {
+    true
+}
+
+/// The nearest point to `(x1, x2)` within `radius` (domain units): `(part, row)`.
+pub fn nearest(e: &Engine, x1: f64, x2: f64, radius: f64) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize, f64)> = None;
+    for (part, d) in [&e.train, &e.validation, &e.test].iter().enumerate() {
+        for i in 0..d.len() {
+            let dist = ((d.x[[i, 0]] - x1).powi(2) + (d.x[[i, 1]] - x2).powi(2)).sqrt();
+            if dist <= radius && best.is_none_or(|b| dist < b.2) {
+                best = Some((part, i, dist));
+            }
+        }
+    }
+    best.map(|(p, i, _)| (p, i))
+}
+
+/// Props of [`OutputPlot`].
+#[derive(Properties, PartialEq)]
+pub struct OutputPlotProps {
+    /// The engine.
+    pub engine: EngineHandle,
+    /// Canvas handle (the app's animation loop draws on it).
+    pub canvas: NodeRef,
+    /// Adds a point `(x₁, x₂, other_class)`; `other_class` is true for shift-click.
+    pub on_add: Callback<(f64, f64, bool)>,
+    /// Removes a point by its origin.
+    pub on_remove: Callback<Source>,
+    /// Accessible description (current values).
+    pub label: AttrValue,
+}
+
+/// The plot's canvas and its pointer handling.
+#[component]
+pub fn OutputPlot(props: &OutputPlotProps) -> Html {
+    let press: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+    let long_fired = use_mut_ref(|| false);
+    let domain_at = {
+        let canvas = props.canvas.clone();
+        move |cx: i32, cy: i32| -> Option<(f64, f64)> {
+            let c = canvas.cast::<HtmlCanvasElement>()?;
+            let rect = c.get_bounding_client_rect();
+            let side = rect.width().min(rect.height());
+            let (u, v) = ((cx as f64 - rect.left()) / side, (cy as f64 - rect.top()) / side);
+            if !(0.0..=1.0).contains(&u) || !(0.0..=1.0).contains(&v) {
+                return None;
+            }
+            Some((DOMAIN.0 + u * (DOMAIN.1 - DOMAIN.0), DOMAIN.1 - v * (DOMAIN.1 - DOMAIN.0)))
+        }
+    };
+    let remove_at = {
+        let engine = props.engine.clone();
+        let on_remove = props.on_remove.clone();
+        let domain_at = domain_at.clone();
+        move |cx: i32, cy: i32| {
+            if let Some((x1, x2)) = domain_at(cx, cy) {
+                let e = engine.0.borrow();
+                if let Some((part, i)) = nearest(&e, x1, x2, 0.4) {
+                    if let Some(src) = e.sources[part].get(i).copied() {
+                        drop(e);
+                        on_remove.emit(src);
+                    }
+                }
+            }
+        }
+    };
+    let onclick = {
+        let on_add = props.on_add.clone();
+        let domain_at = domain_at.clone();
+        let long_fired = long_fired.clone();
+        Callback::from(move |ev: MouseEvent| {
+            if std::mem::take(&mut *long_fired.borrow_mut()) {
+                return;
+            }
+            if let Some((x1, x2)) = domain_at(ev.client_x(), ev.client_y()) {
+                on_add.emit((x1, x2, ev.shift_key()));
+            }
+        })
+    };
+    let oncontextmenu = {
+        let remove_at = remove_at.clone();
+        Callback::from(move |ev: MouseEvent| {
+            ev.prevent_default();
+            remove_at(ev.client_x(), ev.client_y());
+        })
+    };
+    let onpointerdown = {
+        let press = press.clone();
+        let long_fired = long_fired.clone();
+        let remove_at = remove_at.clone();
+        Callback::from(move |ev: PointerEvent| {
+            if ev.pointer_type() != "touch" {
+                return;
+            }
+            let (x, y) = (ev.client_x(), ev.client_y());
+            let remove_at = remove_at.clone();
+            let long_fired = long_fired.clone();
+            *press.borrow_mut() = Some(Timeout::new(550, move || {
+                *long_fired.borrow_mut() = true;
+                remove_at(x, y);
+            }));
+        })
+    };
+    let cancel = {
+        let press = press.clone();
+        Callback::from(move |_: PointerEvent| {
+            press.borrow_mut().take();
+        })
+    };
+    html! {
+        <canvas ref={props.canvas.clone()} class="output-canvas" data-testid="heatmap"
+            role="img" aria-label={props.label.clone()}
+            {onclick} {oncontextmenu} {onpointerdown} onpointerup={cancel.clone()}
+            onpointercancel={cancel.clone()} onpointerleave={cancel} />
+    }
+}
