@@ -1,0 +1,132 @@
+//! In-browser tests (wasm-bindgen-test in headless Chromium).
+//!
+//! Run with `./test.sh`, or alone:
+//!
+//! ```sh
+//! CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=tests/browser/runner.sh \
+//!   cargo test --target wasm32-unknown-unknown --test web
+//! ```
+//!
+//! `tests/browser/runner.sh` points wasm-bindgen-test-runner at Debian's chromedriver and at
+//! `tests/browser/webdriver.json` (Chromium binary and flags).
+#![cfg(target_arch = "wasm32")]
+
+use gradlab::nn::Rng;
+use gradlab::train::report::bench_experiments;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+// ---------------------------------------------------------------------------------------------
+// Engine in the browser
+// ---------------------------------------------------------------------------------------------
+
+/// Builds bench setup (a) — circle, x1 x2, 4-2 tanh, SGD, batch 10, seed 1 — and runs `steps`
+/// updates. Returns (training loss before, training loss after, the per-step batch losses).
+fn train_bench_a(steps: usize) -> (f64, f64, Vec<f64>) {
+    let (_, exp) = bench_experiments().into_iter().next().expect("bench setup (a) exists");
+    let mut t = exp.build().expect("bench setup (a) builds").trainer;
+    let before = t.metrics().train_loss;
+    let losses: Vec<f64> = (0..steps).map(|_| t.step()).collect();
+    let after = t.metrics().train_loss;
+    assert_eq!(t.updates(), steps as u64);
+    assert!(t.divergence().is_none(), "diverged: {:?}", t.divergence());
+    (before, after, losses)
+}
+
+#[wasm_bindgen_test]
+fn training_reduces_the_loss() {
+    let (before, after, losses) = train_bench_a(50);
+    assert_eq!(losses.len(), 50);
+    assert!(losses.iter().all(|l| l.is_finite()), "non-finite batch loss: {losses:?}");
+    assert!(before.is_finite() && after.is_finite());
+    assert!(after < before, "training loss did not fall in 50 steps: {before} -> {after}");
+}
+
+#[wasm_bindgen_test]
+fn seeded_training_is_reproducible() {
+    let (b1, a1, l1) = train_bench_a(50);
+    let (b2, a2, l2) = train_bench_a(50);
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&l1), bits(&l2), "same seed, different batch losses");
+    assert_eq!(b1.to_bits(), b2.to_bits());
+    assert_eq!(a1.to_bits(), a2.to_bits());
+}
+
+/// Known answers computed natively (x86_64): the integer stream and the uniform doubles must be
+/// bit-identical in WebAssembly; they use only integer ops and exact conversions.
+#[wasm_bindgen_test]
+fn rng_matches_native_known_answers() {
+    let mut r = Rng::new(42);
+    let u: Vec<u64> = (0..4).map(|_| r.next_u64()).collect();
+    assert_eq!(
+        u,
+        [0x15780b2e0c2ec716, 0x6104d9866d113a7e, 0xae17533239e499a1, 0xecb8ad4703b360a1]
+    );
+
+    let mut r = Rng::new(42);
+    let f: Vec<u64> = (0..3).map(|_| r.next_f64().to_bits()).collect();
+    assert_eq!(f, [0x3fb5780b2e0c2ec0, 0x3fd84136619b444e, 0x3fe5c2ea66473c93]);
+
+    // Box–Muller goes through ln/cos (libm in wasm, the C library natively): allow a few ulps.
+    let mut r = Rng::new(7);
+    let native = [-0.2790239910251981, 1.8997685786889567, 2.136306014732201];
+    for (i, want) in native.iter().enumerate() {
+        let got = r.normal();
+        assert!(
+            (got - want).abs() <= 4.0 * f64::EPSILON * want.abs(),
+            "normal #{i}: wasm {got:e} vs native {want:e}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The runner really runs in a browser with a DOM and a 2D canvas
+// ---------------------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn runs_in_chromium() {
+    let ua = web_sys::window().expect("a window").navigator().user_agent().expect("user agent");
+    assert!(ua.contains("Chrome"), "not Chromium? user agent: {ua}");
+}
+
+#[wasm_bindgen_test]
+fn canvas_draws_and_reads_back_pixels() {
+    let document = web_sys::window().and_then(|w| w.document()).expect("a document");
+    let canvas: HtmlCanvasElement = document
+        .create_element("canvas")
+        .expect("create <canvas>")
+        .dyn_into()
+        .expect("it is an HtmlCanvasElement");
+    canvas.set_width(16);
+    canvas.set_height(8);
+    let body = document.body().expect("a <body>");
+    body.append_child(&canvas).expect("append canvas");
+
+    let ctx: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .expect("getContext")
+        .expect("a 2d context")
+        .dyn_into()
+        .expect("it is a CanvasRenderingContext2d");
+    ctx.set_fill_style_str("rgb(255, 0, 0)");
+    ctx.fill_rect(0.0, 0.0, 8.0, 8.0);
+    ctx.set_fill_style_str("rgb(0, 0, 255)");
+    ctx.fill_rect(8.0, 4.0, 8.0, 4.0);
+
+    let data = ctx.get_image_data(0.0, 0.0, 16.0, 8.0).expect("getImageData").data().0;
+    assert_eq!(data.len(), 16 * 8 * 4);
+    let px = |x: usize, y: usize| {
+        let i = (y * 16 + x) * 4;
+        [data[i], data[i + 1], data[i + 2], data[i + 3]]
+    };
+    assert_eq!(px(0, 0), [255, 0, 0, 255], "left half is red");
+    assert_eq!(px(7, 7), [255, 0, 0, 255], "left half is red");
+    assert_eq!(px(12, 6), [0, 0, 255, 255], "lower right is blue");
+    assert_eq!(px(12, 1), [0, 0, 0, 0], "upper right is untouched");
+
+    canvas.remove();
+    assert!(!canvas.is_connected(), "the canvas was removed again");
+}
