@@ -80,6 +80,8 @@ impl GeneratorKind {
 
 /// Largest number of samples a generator makes.
 pub const MAX_SAMPLES: usize = 100_000;
+/// Largest number of input values (samples × input width) a generator makes.
+pub const MAX_VALUES: usize = 4_000_000;
 
 /// A generator and its settings.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -133,6 +135,18 @@ impl Generator {
         }
         if !(1..=1024).contains(&self.dims) {
             return Err(format!("dims: must be between 1 and 1024, got {}", self.dims));
+        }
+        // Keep the data itself bounded too (100 000 × 1024 inputs would be 800 MB).
+        let width = match self.generator {
+            GeneratorKind::EvenOdd => self.bits,
+            GeneratorKind::Keras => self.dims,
+            _ => 2,
+        };
+        if self.samples * width > MAX_VALUES {
+            return Err(format!(
+                "samples: {} samples × {width} inputs is more than the limit of {MAX_VALUES} values",
+                self.samples
+            ));
         }
         Ok(())
     }
@@ -321,5 +335,8 @@ mod tests {
         assert!(Generator::new(GeneratorKind::Circle, 0, 0.0, 1).generate().is_err());
         assert!(Generator::new(GeneratorKind::Circle, 10, 0.9, 1).generate().is_err());
         assert!(Generator::new(GeneratorKind::Circle, 10_000_000, 0.1, 1).generate().is_err());
+        let wide = Generator { dims: 1024, ..Generator::new(GeneratorKind::Keras, MAX_SAMPLES, 0.0, 1) };
+        assert!(wide.validate().unwrap_err().starts_with("samples:"));
+        assert!(Generator { dims: 40, ..wide }.validate().is_ok());
     }
 }

@@ -4,6 +4,7 @@
 
 use super::stepper::{TrainConfig, TrainData, Trainer};
 use crate::data::{features::featurize, Dataset, Feature, Generator, Split, SplitRatio, Task};
+use crate::nn::network::{MAX_LAYERS, MAX_UNITS};
 use crate::nn::{Activation, Init, Loss, Network, NetworkSpec, OptimizerConfig, Regularization, Rng, Schedule};
 use ndarray::{Array1, Array2};
 use serde::de::DeserializeOwned;
@@ -141,7 +142,8 @@ pub struct Experiment {
     pub network: NetworkDef,
     /// Initial parameters.
     pub init: InitSpec,
-    /// Loss.
+    /// Loss, written as [`Loss::name`] (`mse`, `bce`, `softmax_ce`).
+    #[serde(with = "loss_name")]
     pub loss: Loss,
     /// Optimizer.
     pub optimizer: OptimizerConfig,
@@ -174,10 +176,11 @@ struct Raw {
     network: NetworkDef,
     #[serde(default)]
     init: Option<Value>,
+    #[serde(with = "loss_name")]
     loss: Loss,
-    optimizer: OptimizerConfig,
+    optimizer: Value,
     #[serde(default)]
-    schedule: Schedule,
+    schedule: Option<Value>,
     #[serde(default)]
     regularization: Regularization,
     batch_size: usize,
@@ -187,6 +190,29 @@ struct Raw {
     seed: u64,
     #[serde(default)]
     steps: u64,
+}
+
+/// The loss in files uses [`Loss::name`] (`mse`, `bce`, `softmax_ce`); the long serde
+/// names (`binary_cross_entropy`, `softmax_cross_entropy`) are accepted too.
+mod loss_name {
+    use crate::nn::Loss;
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(loss: &Loss, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(loss.name())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Loss, D::Error> {
+        let s = String::deserialize(d)?;
+        Loss::from_name(&s)
+            .or(match s.as_str() {
+                "binary_cross_entropy" => Some(Loss::BinaryCrossEntropy),
+                "softmax_cross_entropy" => Some(Loss::SoftmaxCrossEntropy),
+                _ => None,
+            })
+            .ok_or_else(|| D::Error::unknown_variant(&s, &["mse", "bce", "softmax_ce"]))
+    }
 }
 
 fn parse<T: DeserializeOwned>(prefix: &str, v: Value) -> Result<T, ExperimentError> {
@@ -199,7 +225,25 @@ fn parse<T: DeserializeOwned>(prefix: &str, v: Value) -> Result<T, ExperimentErr
             (false, false) => format!("{prefix}.{inner}"),
         };
         let path = if path == "." { String::new() } else { path };
-        err(path, e.into_inner().to_string())
+        let message = e.into_inner().to_string();
+        // serde reports a missing field (and, inside a tagged enum, an unknown one) at the
+        // enclosing object; the path should name the field itself.
+        let named = ["missing field `", "unknown field `"]
+            .iter()
+            .find_map(|p| message.strip_prefix(p))
+            .and_then(|rest| rest.split_once('`'))
+            .map(|(field, _)| field.to_string());
+        let path = match named {
+            Some(f) if !(path == f || path.ends_with(&format!(".{f}"))) => {
+                if path.is_empty() {
+                    f
+                } else {
+                    format!("{path}.{f}")
+                }
+            }
+            _ => path,
+        };
+        err(path, message)
     })
 }
 
@@ -250,6 +294,9 @@ impl Experiment {
                     if let Some(k) = m.keys().find(|k| !(k.as_str() == "name" || (uniform && k.as_str() == "scale"))) {
                         return Err(err(format!("init.{k}"), "unknown field for this initializer"));
                     }
+                    if uniform && m.get("scale").is_some_and(|v| !v.is_number()) {
+                        return Err(err("init.scale", "must be a number"));
+                    }
                 }
                 InitSpec::Named(parse("init", v)?)
             }
@@ -264,8 +311,11 @@ impl Experiment {
             network: raw.network,
             init,
             loss: raw.loss,
-            optimizer: raw.optimizer,
-            schedule: raw.schedule,
+            optimizer: parse_optimizer(raw.optimizer)?,
+            schedule: match raw.schedule {
+                None => Schedule::Constant,
+                Some(v) => parse_schedule(v)?,
+            },
             regularization: raw.regularization,
             batch_size: raw.batch_size,
             shuffle: raw.shuffle,
@@ -294,12 +344,42 @@ impl Experiment {
         if self.steps > MAX_STEPS {
             return Err(err("steps", format!("must be at most {MAX_STEPS}, got {}", self.steps)));
         }
-        if let Some(a) = &self.network.activations {
-            if a.len() != self.network.hidden.len() {
+        let hidden = &self.network.hidden;
+        if hidden.len() >= MAX_LAYERS {
+            return Err(err(
+                "network.hidden",
+                format!("at most {} hidden layers, got {}", MAX_LAYERS - 1, hidden.len()),
+            ));
+        }
+        if let Some(i) = hidden.iter().position(|&u| u == 0 || u > MAX_UNITS) {
+            return Err(err(format!("network.hidden[{i}]"), format!("must be between 1 and {MAX_UNITS}, got {}", hidden[i])));
+        }
+        if let Some(k) = self.network.outputs {
+            if k == 0 || k > MAX_UNITS {
+                return Err(err("network.outputs", format!("must be between 1 and {MAX_UNITS}, got {k}")));
+            }
+        }
+        match &self.network.activations {
+            Some(a) if a.len() != hidden.len() => {
                 return Err(err(
                     "network.activations",
-                    format!("has {} entries but there are {} hidden layers", a.len(), self.network.hidden.len()),
+                    format!("has {} entries but there are {} hidden layers", a.len(), hidden.len()),
                 ));
+            }
+            Some(a) => {
+                if let Some(i) = a.iter().position(|&a| a == Activation::Softmax) {
+                    return Err(err(format!("network.activations[{i}]"), "softmax is only allowed on the output layer"));
+                }
+            }
+            None if self.network.activation == Activation::Softmax && !hidden.is_empty() => {
+                return Err(err("network.activation", "softmax is only allowed on the output layer"));
+            }
+            None => {}
+        }
+        self.loss.check_output(self.network.output).map_err(|m| err("loss", m))?;
+        if let InitSpec::Named(Init::Uniform { scale }) = self.init {
+            if !(scale.is_finite() && (0.0..=1e6).contains(&scale)) {
+                return Err(err("init.scale", format!("must be a number between 0 and 1e6, got {scale:?}")));
             }
         }
         match &self.data {
@@ -309,10 +389,11 @@ impl Experiment {
                     return Err(err("features", "only 2-D generators have derived features"));
                 }
             }
-            DataSpec::Inline { .. } => {
+            DataSpec::Inline { x, y } => {
                 if self.features.is_some() {
                     return Err(err("features", "only 2-D generators have derived features"));
                 }
+                inline_dataset(x, y)?;
             }
         }
         if let Some(f) = &self.features {
@@ -386,8 +467,19 @@ impl Experiment {
         let (train_x, train_y) = prep(&split.train);
         let (val_x, val_y) = prep(&split.validation);
         let (test_x, test_y) = prep(&split.test);
+        if train_y.ncols() != outputs {
+            return Err(err(
+                "network.outputs",
+                format!("is {outputs} but the targets have {} columns", train_y.ncols()),
+            ));
+        }
         let spec = self.network_spec(train_x.ncols(), outputs);
-        spec.validate().map_err(|m| prefixed("network", m))?;
+        spec.validate().map_err(|m| match m.split_once(": ") {
+            // The file names the hidden widths, not the engine's `layers`.
+            Some(("layers", rest)) => err("network.hidden", rest),
+            Some(("inputs", rest)) => err(if self.features.is_some() { "features" } else { "data" }, format!("inputs {rest}")),
+            _ => prefixed("network", m),
+        })?;
         let net = match &self.init {
             InitSpec::Named(init) => Network::new(&spec, init, &mut Rng::new(self.seed)).map_err(|m| prefixed("network", m))?,
             InitSpec::Inline { layers } => inline_network(&spec, layers)?,
@@ -400,6 +492,82 @@ impl Experiment {
         };
         Ok(Built { trainer, dataset, classification })
     }
+}
+
+/// The optimizer object: `name` picks the algorithm, the other fields are its settings
+/// (parsed per algorithm so that errors name the field, e.g. `optimizer.lr`).
+fn parse_optimizer(v: Value) -> Result<OptimizerConfig, ExperimentError> {
+    let Value::Object(mut map) = v else {
+        return Err(err("optimizer", "must be an object with a \"name\" (sgd, adagrad, rmsprop or adam)"));
+    };
+    let name = match map.remove("name") {
+        Some(Value::String(s)) => s,
+        Some(_) => return Err(err("optimizer.name", "must be a string")),
+        None => return Err(err("optimizer.name", "missing field `name`")),
+    };
+    let rest = Value::Object(map);
+    Ok(match name.as_str() {
+        "sgd" => OptimizerConfig::Sgd(parse("optimizer", rest)?),
+        "adagrad" => OptimizerConfig::Adagrad(parse("optimizer", rest)?),
+        "rmsprop" => OptimizerConfig::Rmsprop(parse("optimizer", rest)?),
+        "adam" => OptimizerConfig::Adam(parse("optimizer", rest)?),
+        other => {
+            return Err(err(
+                "optimizer.name",
+                format!("unknown optimizer \"{other}\", expected sgd, adagrad, rmsprop or adam"),
+            ))
+        }
+    })
+}
+
+/// The schedule object, parsed per kind so that errors name the field.
+fn parse_schedule(v: Value) -> Result<Schedule, ExperimentError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Constant {}
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct InverseTime {
+        decay: f64,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Step {
+        step_size: u64,
+        gamma: f64,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Exponential {
+        gamma: f64,
+    }
+    let Value::Object(mut map) = v else {
+        return Err(err("schedule", "must be an object with a \"name\""));
+    };
+    let name = match map.remove("name") {
+        Some(Value::String(s)) => s,
+        Some(_) => return Err(err("schedule.name", "must be a string")),
+        None => return Err(err("schedule.name", "missing field `name`")),
+    };
+    let rest = Value::Object(map);
+    Ok(match name.as_str() {
+        "constant" => {
+            parse::<Constant>("schedule", rest)?;
+            Schedule::Constant
+        }
+        "inverse_time" => Schedule::InverseTime { decay: parse::<InverseTime>("schedule", rest)?.decay },
+        "step" => {
+            let s: Step = parse("schedule", rest)?;
+            Schedule::Step { step_size: s.step_size, gamma: s.gamma }
+        }
+        "exponential" => Schedule::Exponential { gamma: parse::<Exponential>("schedule", rest)?.gamma },
+        other => {
+            return Err(err(
+                "schedule.name",
+                format!("unknown schedule \"{other}\", expected constant, inverse_time, step or exponential"),
+            ))
+        }
+    })
 }
 
 fn parse_data(v: Value) -> Result<DataSpec, ExperimentError> {

@@ -2,7 +2,7 @@
 //! they were at the start of each recent step. Buffers are recycled, so recording a
 //! snapshot in steady state does not allocate.
 
-use crate::nn::{Network, OptimizerState, Rng};
+use crate::nn::{Network, Optimizer, OptimizerConfig, OptimizerState, Rng};
 use std::collections::VecDeque;
 
 /// Where the trainer is in its data.
@@ -56,6 +56,8 @@ pub struct Snapshot {
     pub net: Network,
     /// Optimizer state.
     pub opt: OptimizerState,
+    /// The optimizer settings the state was made with.
+    pub opt_config: OptimizerConfig,
     /// Data cursor.
     pub cursor: Cursor,
     /// Updates made.
@@ -63,26 +65,69 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    fn copy_from(&mut self, net: &Network, opt: &OptimizerState, cursor: &Cursor, updates: u64) {
-        self.net.clone_from(net);
-        self.opt.clone_from(opt);
-        self.cursor.clone_from(cursor);
+    fn copy_from(&mut self, net: &Network, opt: &Optimizer, cursor: &Cursor, updates: u64) {
+        copy_net(&mut self.net, net);
+        copy_opt_state(&mut self.opt, &opt.state);
+        self.opt_config = opt.config;
+        copy_cursor(&mut self.cursor, cursor);
         self.updates = updates;
     }
+}
+
+// `#[derive(Clone)]` does not override `clone_from`, whose default is
+// `*self = source.clone()`: it allocates. These copy field by field into the existing
+// buffers (`Vec::clone_from` and ndarray's `Array::clone_from` reuse their allocation),
+// so they do not allocate when the shapes already match.
+
+/// `dst = src` for networks, reusing `dst`'s buffers.
+pub fn copy_net(dst: &mut Network, src: &Network) {
+    if dst.layers.len() != src.layers.len() {
+        dst.layers.clone_from(&src.layers);
+        return;
+    }
+    for (d, s) in dst.layers.iter_mut().zip(&src.layers) {
+        d.w.clone_from(&s.w);
+        d.b.clone_from(&s.b);
+        d.activation = s.activation;
+    }
+}
+
+/// `dst = src` for optimizer states, reusing `dst`'s buffers.
+pub fn copy_opt_state(dst: &mut OptimizerState, src: &OptimizerState) {
+    dst.step = src.step;
+    dst.slots.truncate(src.slots.len());
+    let have = dst.slots.len();
+    for (d, s) in dst.slots.iter_mut().zip(&src.slots) {
+        d.momentum.clone_from(&s.momentum);
+        d.square.clone_from(&s.square);
+        d.mean.clone_from(&s.mean);
+        d.max_square.clone_from(&s.max_square);
+    }
+    dst.slots.extend_from_slice(&src.slots[have..]);
+}
+
+/// `dst = src` for data cursors, reusing `dst`'s buffers.
+pub fn copy_cursor(dst: &mut Cursor, src: &Cursor) {
+    dst.order.clone_from(&src.order);
+    dst.pos = src.pos;
+    dst.epoch = src.epoch;
+    dst.rng.clone_from(&src.rng);
 }
 
 /// A ring of the most recent snapshots.
 #[derive(Clone, Debug, Default)]
 pub struct History {
     ring: VecDeque<Snapshot>,
-    spare: Option<Snapshot>,
+    /// Snapshots popped or cleared, kept for their buffers (ring + spare ≤ cap).
+    spare: Vec<Snapshot>,
     cap: usize,
 }
 
 impl History {
     /// Keeps up to `cap` snapshots.
     pub fn new(cap: usize) -> Self {
-        History { ring: VecDeque::with_capacity(cap + 1), spare: None, cap: cap.max(1) }
+        let cap = cap.max(1);
+        History { ring: VecDeque::with_capacity(cap + 1), spare: Vec::with_capacity(cap + 1), cap }
     }
 
     /// Snapshots held.
@@ -96,14 +141,20 @@ impl History {
     }
 
     /// Records a snapshot, dropping the oldest when full (its buffers are reused).
-    pub fn push(&mut self, net: &Network, opt: &OptimizerState, cursor: &Cursor, updates: u64) {
-        let recycled = if self.ring.len() >= self.cap { self.ring.pop_front() } else { self.spare.take() };
+    pub fn push(&mut self, net: &Network, opt: &Optimizer, cursor: &Cursor, updates: u64) {
+        let recycled = if self.ring.len() >= self.cap { self.ring.pop_front() } else { self.spare.pop() };
         let snap = match recycled {
             Some(mut s) => {
                 s.copy_from(net, opt, cursor, updates);
                 s
             }
-            None => Snapshot { net: net.clone(), opt: opt.clone(), cursor: cursor.clone(), updates },
+            None => Snapshot {
+                net: net.clone(),
+                opt: opt.state.clone(),
+                opt_config: opt.config,
+                cursor: cursor.clone(),
+                updates,
+            },
         };
         self.ring.push_back(snap);
     }
@@ -111,13 +162,13 @@ impl History {
     /// Removes and returns the newest snapshot.
     pub fn pop(&mut self) -> Option<&Snapshot> {
         let s = self.ring.pop_back()?;
-        self.spare = Some(s);
-        self.spare.as_ref()
+        self.spare.push(s);
+        self.spare.last()
     }
 
-    /// Forgets everything.
+    /// Forgets everything (the buffers are kept for reuse).
     pub fn clear(&mut self) {
-        self.ring.clear();
+        self.spare.extend(self.ring.drain(..));
     }
 
     /// Update counts of the held snapshots, oldest first.

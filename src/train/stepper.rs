@@ -2,7 +2,7 @@
 //! record a [`StepTrace`] and can go back to the exact state before recent steps.
 //! Both paths call the same kernels in the same order, so they agree bit for bit.
 
-use super::history::{Cursor, History};
+use super::history::{copy_cursor, copy_net, copy_opt_state, Cursor, History};
 use super::phase::{Phase, StepUnit};
 use super::trace::{LayerTrace, StepTrace, UpdateTrace};
 use crate::nn::network::{self, Workspace};
@@ -322,7 +322,7 @@ impl Trainer {
 
     /// Back to the initial parameters, a fresh optimizer and the first epoch.
     pub fn reset(&mut self) {
-        self.net.clone_from(&self.initial);
+        copy_net(&mut self.net, &self.initial);
         self.optimizer.reset(&self.net.tensor_sizes());
         self.cursor = Cursor::new(self.data.train_x.nrows(), self.config.shuffle, self.config.seed);
         self.updates = 0;
@@ -468,12 +468,15 @@ impl Trainer {
         let Some(s) = self.history.pop() else {
             return false;
         };
-        self.net.clone_from(&s.net);
-        self.optimizer.state.clone_from(&s.opt);
-        self.cursor.clone_from(&s.cursor);
+        copy_net(&mut self.net, &s.net);
+        copy_opt_state(&mut self.optimizer.state, &s.opt);
+        copy_cursor(&mut self.cursor, &s.cursor);
         self.updates = s.updates;
         // The optimizer may have been changed since; its old state may not fit.
-        self.optimizer.set_config(self.config.optimizer, &self.net.tensor_sizes());
+        // (Skipped when it is unchanged: checking allocates.)
+        if s.opt_config != self.config.optimizer {
+            self.optimizer.set_config(self.config.optimizer, &self.net.tensor_sizes());
+        }
         self.done = 0;
         true
     }
@@ -486,7 +489,7 @@ impl Trainer {
     }
 
     fn begin_step(&mut self) {
-        self.history.push(&self.net, &self.optimizer.state, &self.cursor, self.updates);
+        self.history.push(&self.net, &self.optimizer, &self.cursor, self.updates);
         let size = match self.unit {
             StepUnit::Sample => 1,
             StepUnit::Batch => self.config.batch_size,
