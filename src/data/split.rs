@@ -66,9 +66,12 @@ impl Split {
     }
 
     /// The sample indices of the train, validation and test parts that [`Split::new`] uses.
+    /// With no validation and no test share, nothing is split and the order is kept.
     pub fn partition(n: usize, ratio: &SplitRatio, seed: u64) -> [Vec<usize>; 3] {
         let mut idx: Vec<usize> = (0..n).collect();
-        Rng::new(seed ^ 0x5EED_5B11_7000_0000).shuffle(&mut idx);
+        if ratio.validation > 0.0 || ratio.test > 0.0 {
+            Rng::new(seed ^ 0x5EED_5B11_7000_0000).shuffle(&mut idx);
+        }
         let (a, b, _) = ratio.sizes(n);
         [idx[..a].to_vec(), idx[a..a + b].to_vec(), idx[a + b..].to_vec()]
     }
@@ -96,5 +99,7 @@ mod tests {
         all.dedup();
         assert_eq!(all.len(), 100);
         assert!(SplitRatio { train: 0.0, validation: 1.0, test: 0.0 }.validate().is_err());
+        let whole = Split::new(&d, &SplitRatio { train: 1.0, validation: 0.0, test: 0.0 }, 1);
+        assert_eq!(whole.train.x, d.x, "train-only keeps the file order");
     }
 }

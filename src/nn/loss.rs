@@ -16,9 +16,11 @@ pub enum Loss {
     /// `ℓ = (1/K) Σ_k −[y log p + (1 − y) log(1 − p)]`, `p = σ(z)`, computed from the
     /// logit as `max(z, 0) − z·y + log(1 + e^(−|z|))` (PyTorch `BCEWithLogitsLoss`).
     /// `∂ℓ/∂z_k = (p_k − y_k)/K`.
+    #[serde(rename = "bce", alias = "binary_cross_entropy")]
     BinaryCrossEntropy,
     /// Softmax cross-entropy, `ℓ = −Σ_k y_k log softmax(z)_k = logΣe^z − Σ_k y_k z_k`
     /// for one-hot `y` (PyTorch `CrossEntropyLoss`). `∂ℓ/∂z_k = softmax(z)_k − y_k`.
+    #[serde(rename = "softmax_ce", alias = "softmax_cross_entropy")]
     SoftmaxCrossEntropy,
 }
 
@@ -167,6 +169,15 @@ mod tests {
         let ce = Loss::SoftmaxCrossEntropy.sample_loss(&[1.0; 4], &[0.25; 4], &[0.0, 1.0, 0.0, 0.0]);
         assert!((ce - 4f64.ln()).abs() < 1e-15);
         assert_eq!(Loss::Mse.sample_loss(&[0.0, 0.0], &[1.0, 3.0], &[0.0, 0.0]), 5.0);
+    }
+
+    #[test]
+    fn serde_names_are_the_file_names() {
+        for l in Loss::ALL {
+            assert_eq!(serde_json::to_string(&l).unwrap(), format!("\"{}\"", l.name()));
+        }
+        let old: Loss = serde_json::from_str("\"binary_cross_entropy\"").unwrap();
+        assert_eq!(old, Loss::BinaryCrossEntropy);
     }
 
     #[test]

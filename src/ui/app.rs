@@ -154,20 +154,21 @@ pub fn App() -> Html {
                 let last_ui = Rc::new(RefCell::new(0.0f64));
                 let tick: Rc<dyn Fn() -> bool> = Rc::new(move || {
                     let t0 = now();
-                    let diverged = {
+                    let (diverged, ui_due) = {
                         let mut e = engine.0.borrow_mut();
-                        e.train_frame(&now, 12.0);
-                        e.record_metrics();
-                        e.compute_output();
-                        e.trainer.divergence()
+                        e.train_frame(&now, 8.0);
+                        let diverged = e.trainer.divergence();
+                        // The output map is computed a slice at a time within the frame budget.
+                        while !e.compute_output_slice(1000) && now() - t0 < 10.0 {}
+                        let ui_due = t0 - *last_ui.borrow() > 100.0 || diverged.is_some();
+                        if ui_due {
+                            *last_ui.borrow_mut() = t0;
+                            e.record_metrics();
+                            e.compute_neurons();
+                            e.touch();
+                        }
+                        (diverged, ui_due)
                     };
-                    let ui_due = t0 - *last_ui.borrow() > 100.0 || diverged.is_some();
-                    if ui_due {
-                        *last_ui.borrow_mut() = t0;
-                        let mut e = engine.0.borrow_mut();
-                        e.compute_neurons();
-                        e.touch();
-                    }
                     draw_all(&engine, &canvases, ui_due);
                     if ui_due {
                         summary.set(engine.0.borrow().summary());

@@ -95,6 +95,10 @@ pub struct Engine {
     pub feature_maps: Vec<Vec<f64>>,
     grid_out: Array2<f64>,
     grid_neurons: Array2<f64>,
+    /// Output values being computed a slice per frame (swapped in when complete).
+    pending: Vec<f64>,
+    /// Next grid row of `pending` to compute.
+    pending_at: usize,
     ws: Workspace,
     /// Colour palette.
     pub palette: Palette,
@@ -132,6 +136,8 @@ impl Engine {
             grid_out: grid_inputs(&output, &config),
             grid_neurons: grid_inputs(&neuron_map, &config),
             ws: Workspace::default(),
+            pending: vec![0.0; OUTPUT_GRID * OUTPUT_GRID],
+            pending_at: 0,
             trainer: built.trainer,
             train: built.train,
             validation: built.validation,
@@ -243,25 +249,43 @@ impl Engine {
         }
     }
 
-    /// Fills the output heatmap.
+    /// Fills the output heatmap completely.
     pub fn compute_output(&mut self) {
+        self.pending_at = 0;
+        while !self.compute_output_slice(usize::MAX) {}
+    }
+
+    /// Computes up to `max_points` more points of the output heatmap into a second
+    /// buffer and swaps it in when the grid is complete (so a frame never shows a
+    /// half-updated map). Returns whether a complete map was swapped in.
+    pub fn compute_output_slice(&mut self, max_points: usize) -> bool {
         if !self.config.dataset.is_2d() {
-            return;
+            return true;
         }
         let net = self.trainer.net();
         let k = net.outputs();
         let last = net.layers.len() - 1;
         let total = self.grid_out.nrows();
-        let mut values = std::mem::take(&mut self.output.values);
-        for start in (0..total).step_by(1000) {
-            let end = (start + 1000).min(total);
-            let block = self.grid_out.slice(ndarray::s![start..end, ..]);
+        let end = self.pending_at.saturating_add(max_points).min(total);
+        let mut values = std::mem::take(&mut self.pending);
+        values.resize(total, 0.0);
+        for start in (self.pending_at..end).step_by(500) {
+            let stop = (start + 500).min(end);
+            let block = self.grid_out.slice(ndarray::s![start..stop, ..]);
             self.trainer.forward_block(&mut self.ws, block);
-            for r in 0..end - start {
+            for r in 0..stop - start {
                 values[start + r] = self.signed_output(&self.ws.a[last][r * k..(r + 1) * k]);
             }
         }
-        self.output.values = values;
+        self.pending = values;
+        self.pending_at = end;
+        if end == total {
+            std::mem::swap(&mut self.pending, &mut self.output.values);
+            self.pending_at = 0;
+            true
+        } else {
+            false
+        }
     }
 
     /// Fills every neuron's small heatmap.

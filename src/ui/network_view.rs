@@ -72,6 +72,132 @@ impl Geo {
     }
 }
 
+/// Node positions for a configuration and network.
+struct Layout {
+    g: Geo,
+    /// Input column rows: label, feature index (2-D data), enabled.
+    input_rows: Vec<(String, Option<usize>, bool)>,
+    enabled_rows: Vec<usize>,
+    max_rows: usize,
+    units: Vec<usize>,
+}
+
+impl Layout {
+    fn new(cfg: &Playground, net: &crate::nn::Network) -> Layout {
+        let input_rows: Vec<(String, Option<usize>, bool)> = if cfg.dataset.is_2d() {
+            Feature::ALL
+                .iter()
+                .enumerate()
+                .map(|(fi, f)| (f.label().to_string(), Some(fi), cfg.features.contains(f)))
+                .collect()
+        } else {
+            (0..net.inputs()).map(|i| (format!("x{}", i + 1), None, true)).collect()
+        };
+        let units: Vec<usize> = net.layers.iter().map(|l| l.units()).collect();
+        let max_rows = input_rows.len().max(units.iter().copied().max().unwrap_or(1));
+        let enabled_rows = input_rows.iter().enumerate().filter(|(_, r)| r.2).map(|(k, _)| k).collect();
+        Layout { g: Geo::new(net.layers.len() + 1, max_rows), input_rows, enabled_rows, max_rows, units }
+    }
+
+    /// Top-left corner of node `j` in column `col` (0 = inputs, `l + 1` = layer `l`).
+    fn node(&self, col: usize, j: usize) -> (f64, f64) {
+        if col == 0 {
+            let row = self.enabled_rows.get(j).copied().unwrap_or(j);
+            self.g.pos(0, row, self.input_rows.len(), self.max_rows)
+        } else {
+            self.g.pos(col, j, self.units[col - 1], self.max_rows)
+        }
+    }
+
+    /// The cubic Bézier of the weight `i → j` of layer `l`: start, two controls, end.
+    fn link(&self, l: usize, i: usize, j: usize) -> [(f64, f64); 4] {
+        let (x0, y0) = self.node(l, i);
+        let (x1, y1) = self.node(l + 1, j);
+        let (x0, y0, x1, y1) = (x0 + self.g.node, y0 + self.g.node / 2.0, x1, y1 + self.g.node / 2.0);
+        let mx = (x0 + x1) / 2.0;
+        [(x0, y0), (mx, y0), (mx, y1), (x1, y1)]
+    }
+}
+
+fn bezier(p: &[(f64, f64); 4], t: f64) -> (f64, f64) {
+    let u = 1.0 - t;
+    let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+    (a * p[0].0 + b * p[1].0 + c * p[2].0 + d * p[3].0, a * p[0].1 + b * p[1].1 + c * p[2].1 + d * p[3].1)
+}
+
+/// The weight whose line passes within `tol` pixels of `(x, y)`, if any.
+fn hit_link(layout: &Layout, net: &crate::nn::Network, x: f64, y: f64, tol: f64) -> Option<Focus> {
+    let mut best: Option<(Focus, f64)> = None;
+    for (l, layer) in net.layers.iter().enumerate() {
+        for i in 0..layer.inputs() {
+            for j in 0..layer.units() {
+                let p = layout.link(l, i, j);
+                if x < p[0].0 - tol || x > p[3].0 + tol {
+                    continue;
+                }
+                for k in 0..=24 {
+                    let (bx, by) = bezier(&p, k as f64 / 24.0);
+                    let d = ((bx - x).powi(2) + (by - y).powi(2)).sqrt();
+                    if d <= tol && best.is_none_or(|b| d < b.1) {
+                        best = Some((Focus::Weight(l, i, j), d));
+                    }
+                }
+            }
+        }
+    }
+    best.map(|b| b.0)
+}
+
+/// Draws every weight as a curve: colour = sign, thickness = magnitude.
+fn draw_links(canvas: &HtmlCanvasElement, layout: &Layout, net: &crate::nn::Network, palette: Palette, focus: Option<Focus>) {
+    let ratio = super::canvas::dpr();
+    let (w, h) = (layout.g.width, layout.g.height);
+    let (pw, ph) = ((w * ratio).round() as u32, (h * ratio).round() as u32);
+    if canvas.width() != pw || canvas.height() != ph {
+        canvas.set_width(pw);
+        canvas.set_height(ph);
+    }
+    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|x| x.dyn_into::<CanvasRenderingContext2d>().ok()) else {
+        return;
+    };
+    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, w, h);
+    let max_w = net.layers.iter().flat_map(|l| l.w.iter().map(|v| v.abs())).filter(|v| v.is_finite()).fold(0.0f64, f64::max).max(1e-9);
+    ctx.set_global_alpha(0.85);
+    let mut focused = None;
+    for (l, layer) in net.layers.iter().enumerate() {
+        for i in 0..layer.inputs() {
+            for j in 0..layer.units() {
+                let wv = layer.w[[i, j]];
+                let p = layout.link(l, i, j);
+                let c = palette.color(if wv.is_nan() { f64::NAN } else if wv >= 0.0 { 1.0 } else { -1.0 });
+                let width = if wv.is_finite() { 0.6 + 5.0 * (wv.abs() / max_w).sqrt() } else { 1.0 };
+                if focus == Some(Focus::Weight(l, i, j)) {
+                    focused = Some((p, c, width));
+                    continue;
+                }
+                ctx.begin_path();
+                ctx.move_to(p[0].0, p[0].1);
+                ctx.bezier_curve_to(p[1].0, p[1].1, p[2].0, p[2].1, p[3].0, p[3].1);
+                ctx.set_stroke_style_str(&c.hex());
+                ctx.set_line_width(width);
+                ctx.stroke();
+            }
+        }
+    }
+    ctx.set_global_alpha(1.0);
+    if let Some((p, c, width)) = focused {
+        for (col, wd) in [("#ffbf47", width + 5.0), (c.hex().as_str(), width + 1.0)] {
+            ctx.begin_path();
+            ctx.move_to(p[0].0, p[0].1);
+            ctx.bezier_curve_to(p[1].0, p[1].1, p[2].0, p[2].1, p[3].0, p[3].1);
+            ctx.set_stroke_style_str(col);
+            ctx.set_line_width(wd);
+            ctx.stroke();
+        }
+    }
+}
+
 fn fmt(v: f64) -> String {
     if v == 0.0 {
         "0".into()
@@ -128,12 +254,19 @@ fn draw_maps(root: &HtmlElement, engine: &EngineHandle) {
 #[component]
 pub fn NetworkView(props: &NetworkViewProps) -> Html {
     let root = use_node_ref();
+    let links_ref = use_node_ref();
     {
         let root = root.clone();
+        let links_ref = links_ref.clone();
         let engine = props.engine.clone();
-        use_effect_with((props.version, props.config.clone()), move |_| {
+        use_effect_with((props.version, props.config.clone(), props.focus), move |(_, cfg, focus)| {
             if let Some(el) = root.cast::<HtmlElement>() {
                 draw_maps(&el, &engine);
+            }
+            if let Some(c) = links_ref.cast::<HtmlCanvasElement>() {
+                let e = engine.0.borrow();
+                let layout = Layout::new(cfg, e.trainer.net());
+                draw_links(&c, &layout, e.trainer.net(), e.palette, *focus);
             }
         });
     }
@@ -144,32 +277,16 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     let has_grads = e.trainer.updates() > 0 || e.trainer.phases_done() > 0;
     let palette: Palette = e.palette;
     let two_d = cfg.dataset.is_2d();
-    // Columns: inputs, hidden layers, output.
-    let input_rows: Vec<(String, Option<usize>, bool)> = if two_d {
-        Feature::ALL
-            .iter()
-            .enumerate()
-            .map(|(fi, f)| (f.label().to_string(), Some(fi), cfg.features.contains(f)))
-            .collect()
-    } else {
-        (0..net.inputs()).map(|i| (format!("x{}", i + 1), None, true)).collect()
-    };
-    let cols = net.layers.len() + 1;
-    let max_rows = input_rows.len().max(net.layers.iter().map(|l| l.units()).max().unwrap_or(1));
-    let g = Geo::new(cols, max_rows);
-    // Position of network input i (among enabled features) in the input column.
-    let enabled_rows: Vec<usize> = input_rows.iter().enumerate().filter(|(_, r)| r.2).map(|(k, _)| k).collect();
-    let node_pos = |layer_col: usize, j: usize| -> (f64, f64) {
-        if layer_col == 0 {
-            g.pos(0, enabled_rows[j], input_rows.len(), max_rows)
-        } else {
-            g.pos(layer_col, j, net.layers[layer_col - 1].units(), max_rows)
-        }
-    };
+    let layout = Layout::new(cfg, net);
+    let g = &layout.g;
+    let input_rows = &layout.input_rows;
+    let max_rows = layout.max_rows;
+    let node_pos = |col: usize, j: usize| layout.node(col, j);
     let max_w = net
         .layers
         .iter()
         .flat_map(|l| l.w.iter().map(|v| v.abs()))
+        .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max)
         .max(1e-9);
     let focus = props.focus;
@@ -182,29 +299,6 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         let on_focus = on_focus.clone();
         Callback::from(move |_: MouseEvent| on_focus.emit(Some(f)))
     };
-    let mut links = Vec::new();
-    for (l, layer) in net.layers.iter().enumerate() {
-        for i in 0..layer.inputs() {
-            for j in 0..layer.units() {
-                let w = layer.w[[i, j]];
-                let (x0, y0) = node_pos(l, i);
-                let (x1, y1) = node_pos(l + 1, j);
-                let (x0, y0, x1, y1) = (x0 + g.node, y0 + g.node / 2.0, x1, y1 + g.node / 2.0);
-                let mx = (x0 + x1) / 2.0;
-                let d = format!("M{x0:.1},{y0:.1} C{mx:.1},{y0:.1} {mx:.1},{y1:.1} {x1:.1},{y1:.1}");
-                let c = palette.color(if w.is_nan() { f64::NAN } else if w >= 0.0 { 1.0 } else { -1.0 });
-                let width = if w.is_finite() { 0.6 + 5.0 * (w.abs() / max_w).sqrt() } else { 1.0 };
-                let f = Focus::Weight(l, i, j);
-                let focused = focus == Some(f);
-                links.push(html! {
-                    <g class={classes!("link", focused.then_some("focused"))} onmouseenter={hover(f)}>
-                        <path d={d.clone()} class="link-line" stroke={c.hex()} stroke-width={format!("{:.2}", if focused { width + 2.0 } else { width })} />
-                        <path d={d} class="link-hit" />
-                    </g>
-                });
-            }
-        }
-    }
     let change = |f: Box<dyn Fn(&mut Playground)>| {
         let cfg = cfg.clone();
         let on_change = props.on_change.clone();
@@ -332,6 +426,35 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     let remove_layer = change(Box::new(|p: &mut Playground| {
         p.hidden.pop();
     }));
+    let onmousemove = {
+        let on_focus = props.on_focus.clone();
+        let engine = props.engine.clone();
+        let cfg = cfg.clone();
+        let root = root.clone();
+        let current = focus;
+        Callback::from(move |ev: MouseEvent| {
+            // Nodes handle their own hover; this finds the weight under the pointer.
+            let over_node = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|t| t.closest(".node").ok().flatten().is_some());
+            if over_node {
+                return;
+            }
+            let Some(el) = root.cast::<HtmlElement>() else {
+                return;
+            };
+            let rect = el.get_bounding_client_rect();
+            let (x, y) = (ev.client_x() as f64 - rect.left(), ev.client_y() as f64 - rect.top());
+            let e = engine.0.borrow();
+            let layout = Layout::new(&cfg, e.trainer.net());
+            if let Some(f) = hit_link(&layout, e.trainer.net(), x, y, 4.0) {
+                if current != Some(f) {
+                    on_focus.emit(Some(f));
+                }
+            }
+        })
+    };
     let leave = {
         let on_focus = props.on_focus.clone();
         Callback::from(move |_: MouseEvent| on_focus.emit(None))
@@ -346,8 +469,9 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 <span class="muted">{ format!("{} hidden layer{} · {} parameters", cfg.hidden.len(), if cfg.hidden.len() == 1 { "" } else { "s" }, net.param_count()) }</span>
             </div>
             <div class="network-scroll">
-                <div class="network-canvas" ref={root} style={format!("width:{}px;height:{}px", g.width, g.height)} onmouseleave={leave}>
-                    <svg class="links" width={g.width.to_string()} height={g.height.to_string()} aria-hidden="true">{ for links }</svg>
+                <div class="network-canvas" ref={root} style={format!("width:{}px;height:{}px", g.width, g.height)}
+                     onmouseleave={leave} {onmousemove}>
+                    <canvas class="links" ref={links_ref} aria-hidden="true" style={format!("width:{}px;height:{}px", g.width, g.height)} />
                     { for headers }
                     { for nodes }
                 </div>

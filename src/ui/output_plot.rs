@@ -7,7 +7,6 @@
 use super::canvas::{blit_rgba, prepare, scratch_canvas};
 use super::engine::{Engine, EngineHandle, DOMAIN};
 use crate::train::playground::Source;
-use crate::viz::Palette;
 use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
 use std::f64::consts::PI;
@@ -31,10 +30,11 @@ fn label_value(regression: bool, y: f64) -> f64 {
     }
 }
 
+/// Adds one point's shape as a sub-path of the current path.
 fn shape(ctx: &CanvasRenderingContext2d, kind: usize, x: f64, y: f64, r: f64) {
-    ctx.begin_path();
     match kind {
         0 => {
+            ctx.move_to(x + r, y);
             let _ = ctx.arc(x, y, r, 0.0, 2.0 * PI);
         }
         1 => {
@@ -76,27 +76,46 @@ pub fn draw(canvas: &HtmlCanvasElement, e: &Engine) {
     let r = (side / 110.0).clamp(2.5, 5.0);
     let parts: [(&crate::data::Dataset, usize, bool); 3] =
         [(&e.train, 0, true), (&e.validation, 1, e.config.show_test), (&e.test, 2, e.config.show_test)];
+    // One path per (shape, colour): a few canvas calls instead of one per point.
+    let mut groups: Vec<((usize, i32), Vec<(f64, f64)>)> = Vec::new();
+    let mut rings = Vec::new();
     for (part, (d, kind, visible)) in parts.iter().enumerate() {
         if !visible {
             continue;
         }
         for i in 0..d.len() {
             let (px, py) = to_px(d.x[[i, 0]], d.x[[i, 1]]);
-            let c = palette.color(label_value(regression, d.y[[i, 0]]));
-            shape(&ctx, *kind, px, py, r);
-            ctx.set_fill_style_str(&format!("rgb({},{},{})", c.0, c.1, c.2));
-            ctx.fill();
-            ctx.set_line_width(if *kind == 0 { 1.0 } else { 1.5 });
-            ctx.set_stroke_style_str(if *kind == 0 { "#ffffff" } else { "#111111" });
-            ctx.stroke();
+            let level = (label_value(regression, d.y[[i, 0]]) * 16.0).round() as i32;
+            match groups.iter_mut().find(|g| g.0 == (*kind, level)) {
+                Some(g) => g.1.push((px, py)),
+                None => groups.push(((*kind, level), vec![(px, py)])),
+            }
             if matches!(e.sources[part].get(i), Some(Source::Added(_))) {
-                ctx.begin_path();
-                let _ = ctx.arc(px, py, r + 2.5, 0.0, 2.0 * PI);
-                ctx.set_stroke_style_str("#111111");
-                ctx.set_line_width(1.5);
-                ctx.stroke();
+                rings.push((px, py));
             }
         }
+    }
+    for ((kind, level), pts) in &groups {
+        ctx.begin_path();
+        for &(px, py) in pts {
+            shape(&ctx, *kind, px, py, r);
+        }
+        let c = palette.color(*level as f64 / 16.0);
+        ctx.set_fill_style_str(&c.hex());
+        ctx.fill();
+        ctx.set_line_width(if *kind == 0 { 1.0 } else { 1.5 });
+        ctx.set_stroke_style_str(if *kind == 0 { "#ffffff" } else { "#111111" });
+        ctx.stroke();
+    }
+    if !rings.is_empty() {
+        ctx.begin_path();
+        for &(px, py) in &rings {
+            ctx.move_to(px + r + 2.5, py);
+            let _ = ctx.arc(px, py, r + 2.5, 0.0, 2.0 * PI);
+        }
+        ctx.set_stroke_style_str("#111111");
+        ctx.set_line_width(1.5);
+        ctx.stroke();
     }
     // Axes ticks at −6, 0, 6.
     ctx.set_fill_style_str("#333333");
@@ -105,11 +124,6 @@ pub fn draw(canvas: &HtmlCanvasElement, e: &Engine) {
         let (px, _) = to_px(t, 0.0);
         let _ = ctx.fill_text(label, (px - 6.0).clamp(1.0, side - 14.0), side - 3.0);
     }
-    let _ = palette_used(palette);
-}
-
-fn palette_used(_: Palette) -> bool {
-    true
 }
 
 /// The nearest point to `(x1, x2)` within `radius` (domain units): `(part, row)`.
