@@ -66,7 +66,7 @@ impl Activation {
         match self {
             Activation::Linear | Activation::Softmax => z,
             Activation::Sigmoid => sigmoid(z),
-            Activation::Tanh => z.tanh(),
+            Activation::Tanh => tanh(z),
             Activation::Relu => {
                 if z > 0.0 {
                     z
@@ -108,15 +108,31 @@ impl Activation {
         }
     }
 
-    /// Applies the activation to one row `z`, writing `a`.
+    /// Applies the activation to one row `z`, writing `a` (one loop per function,
+    /// so the hot loop has no branch on the activation).
     #[inline]
     pub fn apply_row(self, z: &[f64], a: &mut [f64]) {
-        if self == Activation::Softmax {
-            softmax(z, a);
-        } else {
-            for (ai, &zi) in a.iter_mut().zip(z) {
-                *ai = self.apply(zi);
-            }
+        let pairs = a.iter_mut().zip(z);
+        match self {
+            Activation::Softmax => softmax(z, a),
+            Activation::Linear => a.copy_from_slice(z),
+            Activation::Sigmoid => pairs.for_each(|(ai, &zi)| *ai = sigmoid(zi)),
+            Activation::Tanh => pairs.for_each(|(ai, &zi)| *ai = tanh(zi)),
+            Activation::Relu => pairs.for_each(|(ai, &zi)| *ai = if zi > 0.0 { zi } else { 0.0 }),
+            Activation::LeakyRelu => pairs.for_each(|(ai, &zi)| *ai = if zi > 0.0 { zi } else { LEAKY_SLOPE * zi }),
+        }
+    }
+
+    /// Multiplies `g` element-wise by `σ'(z)` (given `z` and `a = σ(z)`): the chain-rule
+    /// step `∂ℓ/∂z = ∂ℓ/∂a ⊙ σ'(z)` for a row.
+    #[inline]
+    pub fn mul_derivative_row(self, z: &[f64], a: &[f64], g: &mut [f64]) {
+        match self {
+            Activation::Linear | Activation::Softmax => {}
+            Activation::Sigmoid => g.iter_mut().zip(a).for_each(|(gi, &ai)| *gi *= ai * (1.0 - ai)),
+            Activation::Tanh => g.iter_mut().zip(a).for_each(|(gi, &ai)| *gi *= 1.0 - ai * ai),
+            Activation::Relu => g.iter_mut().zip(z).for_each(|(gi, &zi)| *gi = if zi > 0.0 { *gi } else { 0.0 }),
+            Activation::LeakyRelu => g.iter_mut().zip(z).for_each(|(gi, &zi)| *gi *= if zi > 0.0 { 1.0 } else { LEAKY_SLOPE }),
         }
     }
 }
@@ -129,6 +145,37 @@ pub fn sigmoid(z: f64) -> f64 {
     } else {
         let e = z.exp();
         e / (1.0 + e)
+    }
+}
+
+/// `tanh z`, with Cephes' method (relative error about 1e-16, checked against the
+/// standard library in the tests): for `|z| ≤ 0.625` the rational approximation
+/// `z + z·z²·P(z²)/Q(z²)`, otherwise `1 − 2/(e^(2|z|) + 1)` with the sign of `z`.
+/// It needs one `exp` instead of the `expm1` of the usual routine, which makes it
+/// several times faster; it is the tanh of every forward pass.
+#[inline]
+pub fn tanh(z: f64) -> f64 {
+    const P: [f64; 3] = [-9.643_991_794_250_522e-1, -9.928_772_310_019_186e1, -1.614_687_684_417_084_5e3];
+    const Q: [f64; 3] = [1.128_116_784_916_329_3e2, 2.235_488_390_601_004_5e3, 4.844_063_053_251_255e3];
+    let x = z.abs();
+    if x > 0.625 {
+        if x > 22.0 {
+            return z.signum();
+        }
+        let r = 1.0 - 2.0 / ((2.0 * x).exp() + 1.0);
+        if z < 0.0 {
+            -r
+        } else {
+            r
+        }
+    } else {
+        if z == 0.0 || z.is_nan() {
+            return z;
+        }
+        let s = z * z;
+        let p = (P[0] * s + P[1]) * s + P[2];
+        let q = ((s + Q[0]) * s + Q[1]) * s + Q[2];
+        z + z * s * (p / q)
     }
 }
 
@@ -176,6 +223,43 @@ mod tests {
         assert!((a.iter().sum::<f64>() - 1.0).abs() < 1e-15);
         assert!(a[1] > a[0] && a[0] > a[2]);
         assert!((log_sum_exp(&[1000.0, 1000.0]) - (1000.0 + 2f64.ln())).abs() < 1e-12);
+    }
+
+    #[test]
+    fn fast_tanh_matches_the_standard_library() {
+        let mut worst: f64 = 0.0;
+        let mut z = -30.0;
+        while z <= 30.0 {
+            let (a, b) = (tanh(z), z.tanh());
+            if b != 0.0 {
+                worst = worst.max(((a - b) / b).abs());
+            }
+            z += 0.000_731;
+        }
+        for &z in &[1e-300, -1e-12, 1e-8, 0.624_999_9, 0.625_000_1, 21.9, 22.1, 700.0, -700.0] {
+            let (a, b) = (tanh(z), f64::tanh(z));
+            worst = worst.max(((a - b) / b).abs());
+        }
+        assert!(worst < 1e-15, "relative error {worst}");
+        assert_eq!(tanh(0.0), 0.0);
+        assert!(tanh(f64::NAN).is_nan());
+        assert_eq!(tanh(f64::INFINITY), 1.0);
+        assert_eq!(tanh(f64::NEG_INFINITY), -1.0);
+    }
+
+    #[test]
+    fn row_functions_match_the_element_functions() {
+        let z = [-2.0, -0.3, 0.0, 0.4, 3.0];
+        for act in Activation::HIDDEN {
+            let mut a = [0.0; 5];
+            act.apply_row(&z, &mut a);
+            let mut g = [1.5; 5];
+            act.mul_derivative_row(&z, &a, &mut g);
+            for i in 0..5 {
+                assert_eq!(a[i], act.apply(z[i]));
+                assert_eq!(g[i], 1.5 * act.derivative(z[i], a[i]));
+            }
+        }
     }
 
     #[test]

@@ -328,18 +328,38 @@ pub fn forward_layer(net: &Network, ws: &mut Workspace, l: usize) {
     {
         let input: &[f64] = if l == 0 { &ws.x } else { &ws.a[l - 1] };
         for r in 0..n {
+            let x = &input[r * d..(r + 1) * d];
             let zr = &mut z[r * u..(r + 1) * u];
-            zr.copy_from_slice(b);
-            for (i, &xi) in input[r * d..(r + 1) * d].iter().enumerate() {
-                for (zj, &wij) in zr.iter_mut().zip(&w[i * u..(i + 1) * u]) {
-                    *zj += xi * wij;
-                }
-            }
+            affine_row(x, w, b, zr);
             layer.activation.apply_row(zr, &mut a[r * u..(r + 1) * u]);
         }
     }
     ws.z[l] = z;
     ws.a[l] = a;
+}
+
+/// `z_j = b_j + Σ_i x_i W[i, j]` for one row, four outputs at a time held in registers.
+#[inline]
+fn affine_row(x: &[f64], w: &[f64], b: &[f64], z: &mut [f64]) {
+    let u = z.len();
+    let full = u - u % 4;
+    for j in (0..full).step_by(4) {
+        let mut acc = [b[j], b[j + 1], b[j + 2], b[j + 3]];
+        for (i, &xi) in x.iter().enumerate() {
+            let wr: &[f64; 4] = w[i * u + j..i * u + j + 4].try_into().expect("four weights");
+            for k in 0..4 {
+                acc[k] += xi * wr[k];
+            }
+        }
+        z[j..j + 4].copy_from_slice(&acc);
+    }
+    for j in full..u {
+        let mut acc = b[j];
+        for (i, &xi) in x.iter().enumerate() {
+            acc += xi * w[i * u + j];
+        }
+        z[j] = acc;
+    }
 }
 
 /// The whole forward pass.
@@ -380,24 +400,39 @@ pub fn backward_layer(net: &Network, ws: &mut Workspace, l: usize) {
     let inv_n = 1.0 / n as f64;
     let mut gw = std::mem::take(&mut ws.gw[l]);
     let mut gb = std::mem::take(&mut ws.gb[l]);
-    gw.fill(0.0);
-    gb.fill(0.0);
     {
         let input: &[f64] = if l == 0 { &ws.x } else { &ws.a[l - 1] };
         let dz = &ws.dz[l];
-        for r in 0..n {
-            let dzr = &dz[r * u..(r + 1) * u];
-            for (i, &xi) in input[r * d..(r + 1) * d].iter().enumerate() {
-                for (g, &dj) in gw[i * u..(i + 1) * u].iter_mut().zip(dzr) {
-                    *g += xi * dj;
+        let full = u - u % 4;
+        for i in 0..d {
+            for j in (0..full).step_by(4) {
+                let mut acc = [0.0f64; 4];
+                for r in 0..n {
+                    let xi = input[r * d + i];
+                    let dzr: &[f64; 4] = dz[r * u + j..r * u + j + 4].try_into().expect("four deltas");
+                    for k in 0..4 {
+                        acc[k] += xi * dzr[k];
+                    }
+                }
+                for k in 0..4 {
+                    gw[i * u + j + k] = acc[k] * inv_n;
                 }
             }
-            for (g, &dj) in gb.iter_mut().zip(dzr) {
-                *g += dj;
+            for j in full..u {
+                let mut acc = 0.0;
+                for r in 0..n {
+                    acc += input[r * d + i] * dz[r * u + j];
+                }
+                gw[i * u + j] = acc * inv_n;
             }
         }
-        gw.iter_mut().for_each(|g| *g *= inv_n);
-        gb.iter_mut().for_each(|g| *g *= inv_n);
+        for (j, g) in gb.iter_mut().enumerate() {
+            let mut acc = 0.0;
+            for r in 0..n {
+                acc += dz[r * u + j];
+            }
+            *g = acc * inv_n;
+        }
     }
     ws.gw[l] = gw;
     ws.gb[l] = gb;
@@ -408,18 +443,34 @@ pub fn backward_layer(net: &Network, ws: &mut Workspace, l: usize) {
         let dz = &ws.dz[l];
         for r in 0..n {
             let dzr = &dz[r * u..(r + 1) * u];
-            for i in 0..d {
-                let mut s = 0.0;
-                for (&wij, &dj) in w[i * u..(i + 1) * u].iter().zip(dzr) {
-                    s += wij * dj;
-                }
-                da[r * d + i] = s;
-                dzp[r * d + i] = s * prev.activation.derivative(ws.z[l - 1][r * d + i], ws.a[l - 1][r * d + i]);
+            let row = r * d..(r + 1) * d;
+            for (i, dai) in da[row.clone()].iter_mut().enumerate() {
+                *dai = dot(&w[i * u..(i + 1) * u], dzr);
             }
+            dzp[row.clone()].copy_from_slice(&da[row.clone()]);
+            prev.activation.mul_derivative_row(&ws.z[l - 1][row.clone()], &ws.a[l - 1][row.clone()], &mut dzp[row]);
         }
         ws.da[l - 1] = da;
         ws.dz[l - 1] = dzp;
     }
+}
+
+/// `Σ_k a_k b_k` with four partial sums (independent additions pipeline well).
+#[inline]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut s = [0.0f64; 4];
+    let (ac, bc) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ar, br) = (ac.remainder(), bc.remainder());
+    for (x, y) in ac.zip(bc) {
+        for k in 0..4 {
+            s[k] += x[k] * y[k];
+        }
+    }
+    let mut tail = 0.0;
+    for (x, y) in ar.iter().zip(br) {
+        tail += x * y;
+    }
+    (s[0] + s[1]) + (s[2] + s[3]) + tail
 }
 
 /// Adds the regularization gradient (`λw` or `λ·sign w`) to layer `l`'s weight gradient.
