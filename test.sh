@@ -79,7 +79,9 @@ fi
 
 if [ "$BUILD_OK" -eq 1 ]; then
   printf '\nRelease bundle (dist/):\n'
-  printf '  %-44s %10s %10s\n' file raw gzip
+  # Sizes in bytes, with binary units in brackets.
+  human() { printf '%d (%s)' "$1" "$(numfmt --to=iec-i --suffix=B "$1")"; }
+  printf '  %-40s %22s %22s\n' file raw gzip-9
   total_raw=0
   total_gz=0
   shopt -s nullglob
@@ -88,10 +90,10 @@ if [ "$BUILD_OK" -eq 1 ]; then
     gz=$(gzip -9 -c "$f" | wc -c)
     total_raw=$((total_raw + raw))
     total_gz=$((total_gz + gz))
-    printf '  %-44s %10s %10s\n' "$(basename "$f")" "$(numfmt --to=iec-i --suffix=B "$raw")" "$(numfmt --to=iec-i --suffix=B "$gz")"
+    printf '  %-40s %22s %22s\n' "$(basename "$f")" "$(human "$raw")" "$(human "$gz")"
   done
   shopt -u nullglob
-  printf '  %-44s %10s %10s\n' "total (.wasm + .js + .css)" "$(numfmt --to=iec-i --suffix=B "$total_raw")" "$(numfmt --to=iec-i --suffix=B "$total_gz")"
+  printf '  %-40s %22s %22s\n' "total (.wasm + .js + .css)" "$(human "$total_raw")" "$(human "$total_gz")"
   SUMMARY[${#SUMMARY[@]}-1]="build: ok, bundle $(numfmt --to=iec-i --suffix=B "$total_gz") gzip (${LAYER_SECS}s)"
 fi
 
