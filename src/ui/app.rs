@@ -126,9 +126,10 @@ pub fn App() -> Html {
             for n in &boot.1 {
                 messages.dispatch(MsgAction::Push(Message { level: Level::Notice, text: n.clone() }));
             }
+            let self_test = hash::debug_panic();
             hash::store(&boot.0);
             draw_all(&engine, &canvases, true);
-            if hash::debug_panic() {
+            if self_test {
                 panic!("debug-panic requested in the URL (self-test of the error banner)");
             }
         });
@@ -366,6 +367,10 @@ pub fn App() -> Html {
 
     let cfg = (*config).clone();
     let s = (*summary).clone();
+    let points = {
+        let e = engine.0.borrow();
+        format!("{} train, {} validation, {} test points", e.train.len(), e.validation.len(), e.test.len())
+    };
     let classification = !cfg.regression();
     let plot_label = format!(
         "Output of the network over the plane with the data points. Training loss {}, test loss {}.",
@@ -406,6 +411,7 @@ pub fn App() -> Html {
                                 onchange={toggle(|p| p.discretize = !p.discretize)} />{ " discretize output" }</label>
                         </div>
                         <p class="legend small">
+                            <span data-testid="points">{ points }</span>{ " · " }
                             <span class="shape">{ "●" }</span>{ " train  " }
                             <span class="shape">{ "◆" }</span>{ " validation  " }
                             <span class="shape">{ "▲" }</span>{ " test  " }

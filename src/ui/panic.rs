@@ -4,9 +4,9 @@
 
 use wasm_bindgen::JsCast;
 
-/// Installs the hook (once).
+/// Installs the hook (through Yew, so its renderer does not replace it with its own).
 pub fn install() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         let msg = info.to_string();
         web_sys::console::error_1(&format!("gradlab panicked: {msg}").into());
         show(&msg);
