@@ -157,11 +157,13 @@ pub fn App() -> Html {
                     let t0 = now();
                     let (diverged, ui_due) = {
                         let mut e = engine.0.borrow_mut();
-                        e.train_frame(&now, 8.0);
+                        e.train_frame(&now, 6.0);
                         let diverged = e.trainer.divergence();
-                        // The output map is computed a slice at a time within the frame budget.
-                        while !e.compute_output_slice(1000) && now() - t0 < 10.0 {}
                         let ui_due = t0 - *last_ui.borrow() > 100.0 || diverged.is_some();
+                        // The output map is computed a slice at a time within the frame's budget
+                        // (about 6 ms of work, less on frames that also refresh the panels).
+                        let budget = if ui_due { 3.0 } else { 6.0 };
+                        while !e.compute_output_slice(250) && now() - t0 < budget {}
                         if ui_due {
                             *last_ui.borrow_mut() = t0;
                             e.record_metrics();
@@ -197,12 +199,14 @@ pub fn App() -> Html {
         });
     }
 
+    // Memoised on the configuration, so panels whose props did not change skip re-rendering
+    // while the animation loop updates the counters.
     let on_change = {
         let config = config.clone();
         let engine = engine.clone();
         let messages = messages.clone();
         let summary = summary.clone();
-        Callback::from(move |next: Playground| {
+        use_callback((*config).clone(), move |next: Playground, _| {
             let old = (*config).clone();
             if next == old {
                 return;
@@ -358,7 +362,11 @@ pub fn App() -> Html {
     };
     let on_focus = {
         let focus = focus.clone();
-        Callback::from(move |f: Option<Focus>| focus.set(f))
+        use_callback((), move |f: Option<Focus>, _| focus.set(f))
+    };
+    let on_add_class = {
+        let a = add_class.clone();
+        use_callback((), move |v: bool, _| a.set(v))
     };
     let dismiss = {
         let messages = messages.clone();
@@ -393,7 +401,7 @@ pub fn App() -> Html {
                 <section class="region region-data" aria-label="data">
                     <h2>{ "Data" }</h2>
                     <DataPanel config={cfg.clone()} on_change={on_change.clone()} add_class={*add_class}
-                        on_add_class={Callback::from({ let a = add_class.clone(); move |v| a.set(v) })} />
+                        {on_add_class} />
                 </section>
                 <section class="region region-network" aria-label="network">
                     <h2>{ "Network" }</h2>

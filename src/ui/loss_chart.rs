@@ -69,24 +69,47 @@ pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool) -> bool {
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&fmt_y)
         .draw();
+    let _ = root.present();
+    // The lines are drawn straight on the canvas, one path each with native dashes
+    // (plotters would stroke every dash separately); plotters maps the coordinates.
+    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else {
+        return false;
+    };
     let tr = move |y: f64| if log { y.log10() } else { y };
     for (i, s) in all.iter().enumerate() {
-        let pts: Vec<(f64, f64)> = s
-            .points()
-            .iter()
-            .filter(|p| !log || p.1 > 0.0)
-            .map(|&(x, y)| (x, tr(y).clamp(y0, y1)))
-            .collect();
-        if pts.is_empty() {
-            continue;
+        let mut first = true;
+        ctx.begin_path();
+        for &(x, y) in s.points() {
+            if log && y <= 0.0 {
+                continue;
+            }
+            let (px, py) = chart.backend_coord(&(x, tr(y).clamp(y0, y1)));
+            if first {
+                ctx.move_to(px as f64, py as f64);
+                first = false;
+            } else {
+                ctx.line_to(px as f64, py as f64);
+            }
         }
-        let style = ShapeStyle { color: COLORS[i].to_rgba(), filled: false, stroke_width: px(if i == 0 { 2.5 } else { 2.0 }) };
-        let _ = match i {
-            0 => chart.draw_series(LineSeries::new(pts, style)).map(|_| ()),
-            1 => chart.draw_series(DashedLineSeries::new(pts, px(2.0), px(4.0), style)).map(|_| ()),
-            _ => chart.draw_series(DashedLineSeries::new(pts, px(8.0), px(4.0), style)).map(|_| ()),
-        };
+        let dash = js_sys::Array::new();
+        match i {
+            0 => {}
+            1 => {
+                dash.push(&(2.0 * ratio).into());
+                dash.push(&(3.0 * ratio).into());
+            }
+            _ => {
+                dash.push(&(7.0 * ratio).into());
+                dash.push(&(4.0 * ratio).into());
+            }
+        }
+        let _ = ctx.set_line_dash(&dash);
+        let c = COLORS[i];
+        ctx.set_stroke_style_str(&format!("rgb({},{},{})", c.0, c.1, c.2));
+        ctx.set_line_width(if i == 0 { 2.5 } else { 2.0 } * ratio);
+        ctx.set_line_join("round");
+        ctx.stroke();
     }
-    let _ = root.present();
+    let _ = ctx.set_line_dash(&js_sys::Array::new());
     true
 }
