@@ -2,7 +2,10 @@
 # bench.sh — training throughput benchmarks.
 #
 #   ./bench.sh                 native engine, one thread: `gradlab bench` (2 s per setup)
-#   ./bench.sh --seconds 5     longer runs
+#   ./bench.sh --seconds 5     longer native runs
+#
+# Then the browser benchmark: updates/s, epochs/s and frame-time p50/p95 of the playground
+# in headless Chromium at 1 epoch per frame and at the fastest speed, first render, bundle size.
 #
 # The setups are gradlab::train::report::bench_experiments(): (a) circle, x1 x2, 4-2 tanh,
 # batch 10; (b) spiral, seven features, 8-8-8-8-8-8 tanh, batch 10.
@@ -15,6 +18,10 @@ echo "==> native benchmark (release build)"
 cargo run --release --quiet --bin gradlab -- bench "$@"
 
 # ---------------------------------------------------------------------------------------------
-# Browser benchmark: not written yet. It will go here — build with `trunk build --release`,
-# serve dist/ with tests/e2e/serve.mjs and measure the same setups in headless Chromium through
-# playwright-core (after ./setup.sh has installed it).
+# Browser benchmark: the release build in headless Chromium (tests/e2e/bench.mjs).
+./setup.sh >/dev/null
+export PATH="$ROOT/tests/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+echo "==> release build for the browser benchmark"
+trunk build --release >/dev/null
+echo "==> browser benchmark (headless Chromium)"
+node tests/e2e/bench.mjs

@@ -56,6 +56,8 @@ fn now() -> f64 {
 struct Canvases {
     output: NodeRef,
     loss: NodeRef,
+    /// Whether the chart shows accuracy instead of loss.
+    accuracy: Rc<std::cell::Cell<bool>>,
 }
 
 fn draw_all(engine: &EngineHandle, canvases: &Canvases, with_chart: bool) {
@@ -65,7 +67,8 @@ fn draw_all(engine: &EngineHandle, canvases: &Canvases, with_chart: bool) {
     }
     if with_chart {
         if let Some(c) = canvases.loss.cast::<HtmlCanvasElement>() {
-            loss_chart::draw(&c, &e.curves, e.config.log_scale);
+            let accuracy = canvases.accuracy.get() && !e.config.regression();
+            loss_chart::draw(&c, &e.curves, e.config.log_scale && !accuracy, accuracy);
         }
     }
 }
@@ -90,31 +93,29 @@ fn fmt_acc(v: f64) -> String {
 #[component]
 pub fn App() -> Html {
     let messages = use_reducer(Messages::default);
+    // Built once: the configuration from the link, its notices, and the engine.
     let boot = use_memo((), |_| {
         let (cfg, notices) = hash::load();
-        match Engine::new(cfg.clone()) {
+        let (cfg, notices, e) = match Engine::new(cfg.clone()) {
             Ok(e) => (cfg, notices.iter().map(|n| n.message()).collect::<Vec<_>>(), e),
             Err(err) => {
                 let cfg = Playground::default();
                 let e = Engine::new(cfg.clone()).expect("the default configuration builds");
                 (cfg, vec![format!("The link's configuration could not be built ({err}); the defaults are used.")], e)
             }
-        }
+        };
+        (cfg, notices, EngineHandle(Rc::new(RefCell::new(e))))
     });
-    let engine = use_memo((), {
-        let boot = boot.clone();
-        move |_| {
-            let e = Engine::new(boot.0.clone()).expect("built once already");
-            EngineHandle(Rc::new(RefCell::new(e)))
-        }
-    });
-    let engine: EngineHandle = (*engine).clone();
+    let engine: EngineHandle = boot.2.clone();
     let config = use_state(|| boot.0.clone());
     let summary = use_state(|| engine.0.borrow().summary());
     let playing = use_state(|| false);
     let focus = use_state(|| None::<Focus>);
     let add_class = use_state(|| true);
-    let canvases = Canvases { output: use_node_ref(), loss: use_node_ref() };
+    let show_acc = use_state(|| false);
+    let accuracy_flag = use_memo((), |_| Rc::new(std::cell::Cell::new(false)));
+    accuracy_flag.set(*show_acc);
+    let canvases = Canvases { output: use_node_ref(), loss: use_node_ref(), accuracy: (*accuracy_flag).clone() };
 
     // Start-up: notices from the link, the panic self-test, the first drawing.
     {
@@ -139,7 +140,7 @@ pub fn App() -> Html {
     {
         let engine = engine.clone();
         let canvases = canvases.clone();
-        use_effect_with((summary.version, (*config).clone()), move |_| draw_all(&engine, &canvases, true));
+        use_effect_with((summary.version, (*config).clone(), *show_acc), move |_| draw_all(&engine, &canvases, true));
     }
 
     // The animation loop while playing.
@@ -440,9 +441,19 @@ pub fn App() -> Html {
                         }
                     </div>
                     <canvas ref={canvases.loss.clone()} class="loss-canvas" data-testid="loss-chart" role="img"
-                        aria-label={format!("Loss over updates: training {}, test {}", fmt_loss(s.train_loss), fmt_loss(s.test_loss))} />
-                    <label class="small"><input type="checkbox" data-testid="log-scale" checked={cfg.log_scale}
-                        onchange={toggle(|p| p.log_scale = !p.log_scale)} />{ " log scale" }</label>
+                        aria-label={if *show_acc && classification {
+                            format!("Accuracy over updates: training {}, test {}", fmt_acc(s.train_acc), fmt_acc(s.test_acc))
+                        } else {
+                            format!("Loss over updates: training {}, test {}", fmt_loss(s.train_loss), fmt_loss(s.test_loss))
+                        }} />
+                    <div class="toggles small">
+                        if classification {
+                            <label><input type="checkbox" data-testid="show-accuracy" checked={*show_acc}
+                                onchange={{ let a = show_acc.clone(); Callback::from(move |_: Event| a.set(!*a)) }} />{ " accuracy instead of loss" }</label>
+                        }
+                        <label><input type="checkbox" data-testid="log-scale" checked={cfg.log_scale} disabled={*show_acc && classification}
+                            onchange={toggle(|p| p.log_scale = !p.log_scale)} />{ " log scale" }</label>
+                    </div>
                 </section>
             </main>
             <footer class="footer small muted">{ "gradlab — every number is computed by the engine whose gradients and optimizers are checked against PyTorch." }</footer>

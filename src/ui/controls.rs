@@ -237,6 +237,7 @@ pub fn DataPanel(props: &DataPanelProps) -> Html {
             }
         });
     }
+    let seed_error = use_state(|| None::<String>);
     let c = &props.config;
     let on = &props.on_change;
     let names = |k: GeneratorKind| match k {
@@ -283,6 +284,32 @@ pub fn DataPanel(props: &DataPanelProps) -> Html {
         Callback::from(move |_: MouseEvent| cb.emit(v))
     };
     let test_pct = 100 - c.train_pct - c.val_pct;
+    let on_seed = {
+        let cfg = c.clone();
+        let on = on.clone();
+        let seed_error = seed_error.clone();
+        Callback::from(move |e: Event| {
+            let el: HtmlInputElement = e.target_unchecked_into();
+            match el.value().trim().parse::<u64>() {
+                Ok(v) if v <= 99_999 => {
+                    seed_error.set(None);
+                    let mut p = cfg.clone();
+                    p.seed = v;
+                    p.added.clear();
+                    p.removed.clear();
+                    on.emit(p);
+                }
+                _ => {
+                    seed_error.set(Some(format!(
+                        "“{}” is not a seed: use a whole number from 0 to 99999. The seed stays {}.",
+                        el.value(),
+                        cfg.seed
+                    )));
+                    el.set_value(&cfg.seed.to_string());
+                }
+            }
+        })
+    };
     html! {
         <div class="data-panel">
             <div class="datasets" data-testid="dataset" role="radiogroup" aria-label="dataset" ref={thumbs}>
@@ -305,8 +332,14 @@ pub fn DataPanel(props: &DataPanelProps) -> Html {
                 edit(c, on, |p, v: f64| p.batch = v.max(1.0) as usize)) }
             <div class="row">
                 <button type="button" class="btn" data-testid="regenerate" onclick={regenerate}>{ "Regenerate" }</button>
-                <span class="muted" data-testid="seed">{ format!("seed {}", c.seed) }</span>
+                <label class="seed">{ "seed " }
+                    <input type="text" inputmode="numeric" data-testid="seed" value={c.seed.to_string()} size="6"
+                        aria-invalid={(*seed_error).is_some().to_string()} onchange={on_seed} />
+                </label>
             </div>
+            if let Some(err) = (*seed_error).clone() {
+                <p class="field-error" role="alert" data-testid="seed-error">{ err }</p>
+            }
             if c.dataset.is_2d() {
                 <div class="add-class" role="radiogroup" aria-label="class a click adds">
                     <span class="field-label">{ "Click adds:" }</span>

@@ -12,8 +12,10 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 /// Line colours: train, validation, test.
 pub const COLORS: [RGBColor; 3] = [RGBColor(0x1f, 0x4e, 0x8c), RGBColor(0x55, 0x55, 0x55), RGBColor(0xc0, 0x5a, 0x00)];
 
-/// Draws the curves; `log` uses a log10 y-axis. Returns false if there was nothing to draw.
-pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool) -> bool {
+/// Draws the loss curves (train solid, validation dotted, test dashed), or with `accuracy`
+/// the training and test accuracy on a 0–100 % axis; `log` uses a log10 y-axis for loss.
+/// Returns false if there was nothing to draw.
+pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool, accuracy: bool) -> bool {
     let ratio = dpr();
     let (cw, ch) = (canvas.client_width() as f64, canvas.client_height() as f64);
     if cw > 0.0 && ch > 0.0 {
@@ -31,8 +33,14 @@ pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool) -> bool {
     };
     let root = backend.into_drawing_area();
     let _ = root.fill(&WHITE);
-    let all: [&Series; 3] = [&curves.train, &curves.validation, &curves.test];
-    let Some((y0, y1)) = y_range(&all, log) else {
+    let empty = Series::new(4);
+    let all: [&Series; 3] = if accuracy {
+        [&curves.train_acc, &empty, &curves.test_acc]
+    } else {
+        [&curves.train, &curves.validation, &curves.test]
+    };
+    let range = if accuracy { Some((0.0, 1.0)) } else { y_range(&all, log) };
+    let Some((y0, y1)) = range else {
         return false;
     };
     let x_max = all.iter().filter_map(|s| s.points().last().map(|p| p.0)).fold(1.0, f64::max);
@@ -49,7 +57,9 @@ pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool) -> bool {
         return false;
     };
     let fmt_y = move |v: &f64| {
-        if log {
+        if accuracy {
+            format!("{:.0}%", v * 100.0)
+        } else if log {
             format!("{:.0e}", 10f64.powf(*v))
         } else if v.abs() >= 10.0 {
             format!("{v:.0}")

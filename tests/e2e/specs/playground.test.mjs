@@ -180,3 +180,23 @@ test('phone width: the page stacks into one column and still trains', async () =
   assertClean(log);
   await context.close();
 });
+
+test('a bad seed is refused with a message and the previous seed is kept', async () => {
+  const { page, log, context } = await openApp(s, { hash: 'd=xor&s=7' });
+  const hash = await page.evaluate(() => location.hash);
+  await page.fill('[data-testid=seed]', 'twelve');
+  await page.press('[data-testid=seed]', 'Enter');
+  await page.locator('[data-testid=seed-error]').waitFor({ timeout: WAIT_MS });
+  assert.match(await text(page, 'seed-error'), /twelve/);
+  assert.equal(await page.inputValue('[data-testid=seed]'), '7');
+  assert.equal(await page.evaluate(() => location.hash), hash);
+  await page.fill('[data-testid=seed]', '42');
+  await page.press('[data-testid=seed]', 'Enter');
+  await page.waitForFunction(() => /&s=42&/.test(location.hash));
+  assert.equal(await page.locator('[data-testid=seed-error]').count(), 0);
+  // The chart can show accuracy instead of loss.
+  await page.check('[data-testid=show-accuracy]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=loss-chart]').getAttribute('aria-label').startsWith('Accuracy'));
+  assertClean(log);
+  await context.close();
+});
