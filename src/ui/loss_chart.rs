@@ -45,7 +45,7 @@ pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool, accuracy: bo
     };
     let x_max = all.iter().filter_map(|s| s.points().last().map(|p| p.0)).fold(1.0, f64::max);
     let x_min = all.iter().filter_map(|s| s.points().first().map(|p| p.0)).fold(x_max, f64::min);
-    let x_max = if x_max <= x_min { x_min + 1.0 } else { x_max };
+    let x_max = x_max.max(x_min + 10.0);
     let px = |v: f64| (v * ratio).round() as u32;
     let font = ("sans-serif", 12.0 * ratio).into_font().color(&RGBColor(0x33, 0x33, 0x33));
     let Ok(mut chart) = ChartBuilder::on(&root)
@@ -61,6 +61,8 @@ pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool, accuracy: bo
             format!("{:.0}%", v * 100.0)
         } else if log {
             format!("{:.0e}", 10f64.powf(*v))
+        } else if v.abs() >= 1e4 {
+            format!("{v:.0e}")
         } else if v.abs() >= 10.0 {
             format!("{v:.0}")
         } else {
