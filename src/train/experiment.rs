@@ -143,7 +143,6 @@ pub struct Experiment {
     /// Initial parameters.
     pub init: InitSpec,
     /// Loss, written as [`Loss::name`] (`mse`, `bce`, `softmax_ce`).
-    #[serde(with = "loss_name")]
     pub loss: Loss,
     /// Optimizer.
     pub optimizer: OptimizerConfig,
@@ -176,7 +175,6 @@ struct Raw {
     network: NetworkDef,
     #[serde(default)]
     init: Option<Value>,
-    #[serde(with = "loss_name")]
     loss: Loss,
     optimizer: Value,
     #[serde(default)]
@@ -192,28 +190,6 @@ struct Raw {
     steps: u64,
 }
 
-/// The loss in files uses [`Loss::name`] (`mse`, `bce`, `softmax_ce`); the long serde
-/// names (`binary_cross_entropy`, `softmax_cross_entropy`) are accepted too.
-mod loss_name {
-    use crate::nn::Loss;
-    use serde::de::Error as _;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(loss: &Loss, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(loss.name())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Loss, D::Error> {
-        let s = String::deserialize(d)?;
-        Loss::from_name(&s)
-            .or(match s.as_str() {
-                "binary_cross_entropy" => Some(Loss::BinaryCrossEntropy),
-                "softmax_cross_entropy" => Some(Loss::SoftmaxCrossEntropy),
-                _ => None,
-            })
-            .ok_or_else(|| D::Error::unknown_variant(&s, &["mse", "bce", "softmax_ce"]))
-    }
-}
 
 fn parse<T: DeserializeOwned>(prefix: &str, v: Value) -> Result<T, ExperimentError> {
     serde_path_to_error::deserialize(v).map_err(|e| {
