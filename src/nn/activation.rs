@@ -135,6 +135,36 @@ impl Activation {
             Activation::LeakyRelu => g.iter_mut().zip(z).for_each(|(gi, &zi)| *gi *= if zi > 0.0 { 1.0 } else { LEAKY_SLOPE }),
         }
     }
+
+    /// The chain-rule step `∂ℓ/∂z = ∂ℓ/∂a ⊙ σ'(z)` for a row (given `z` and `a = σ(z)`),
+    /// writing `dz` from `da`: the same values as a copy then [`mul_derivative_row`](Self::mul_derivative_row).
+    #[inline]
+    pub fn chain_rule_row(self, z: &[f64], a: &[f64], da: &[f64], dz: &mut [f64]) {
+        let (dz, da, z, a) = (&mut dz[..da.len()], da, &z[..da.len()], &a[..da.len()]);
+        match self {
+            Activation::Linear | Activation::Softmax => dz.copy_from_slice(da),
+            Activation::Sigmoid => {
+                for ((o, &g), &ai) in dz.iter_mut().zip(da).zip(a) {
+                    *o = g * (ai * (1.0 - ai));
+                }
+            }
+            Activation::Tanh => {
+                for ((o, &g), &ai) in dz.iter_mut().zip(da).zip(a) {
+                    *o = g * (1.0 - ai * ai);
+                }
+            }
+            Activation::Relu => {
+                for ((o, &g), &zi) in dz.iter_mut().zip(da).zip(z) {
+                    *o = if zi > 0.0 { g } else { 0.0 };
+                }
+            }
+            Activation::LeakyRelu => {
+                for ((o, &g), &zi) in dz.iter_mut().zip(da).zip(z) {
+                    *o = g * if zi > 0.0 { 1.0 } else { LEAKY_SLOPE };
+                }
+            }
+        }
+    }
 }
 
 /// Numerically stable logistic function `1 / (1 + e^(−z))`.
@@ -148,35 +178,36 @@ pub fn sigmoid(z: f64) -> f64 {
     }
 }
 
-/// `tanh z`, with Cephes' method (relative error about 1e-16, checked against the
-/// standard library in the tests): for `|z| ≤ 0.625` the rational approximation
-/// `z + z·z²·P(z²)/Q(z²)`, otherwise `1 − 2/(e^(2|z|) + 1)` with the sign of `z`.
-/// It needs one `exp` instead of the `expm1` of the usual routine, which makes it
-/// several times faster; it is the tanh of every forward pass.
-#[inline]
+/// `tanh z` as `(e^(2|z|) − 1)/(e^(2|z|) + 1)` with the sign of `z` (`|z|` capped
+/// at 22, where the result is 1 to double precision), the exponential as in Cephes:
+/// `2|z| = n·ln 2 + r` with `−0.17 < r < 0.52` and `e^r = (Q + rP)/(Q − rP)` (polynomials
+/// `P(r²)` with `P(0) = 1` and `Q(r²)`), which gives
+/// `tanh |z| = (m + 2rP)/(m + 2Q)` with `m = (2ⁿ − 1)(Q + rP)`: one division, no
+/// cancellation for small `z` (there `n = 0` and `m = 0`), relative error below 4e-16
+/// (checked against the standard library in the tests). With no branch, a loop of these
+/// compiles to SIMD code several times faster than the standard library's tanh.
+/// It is the tanh of every forward pass.
+#[inline(always)]
 pub fn tanh(z: f64) -> f64 {
-    const P: [f64; 3] = [-9.643_991_794_250_522e-1, -9.928_772_310_019_186e1, -1.614_687_684_417_084_5e3];
-    const Q: [f64; 3] = [1.128_116_784_916_329_3e2, 2.235_488_390_601_004_5e3, 4.844_063_053_251_255e3];
+    const P: [f64; 2] = [1.261_771_930_748_105_9e-4, 3.029_944_077_074_419_6e-2];
+    const Q: [f64; 4] = [3.001_985_051_386_644_6e-6, 2.524_483_403_496_841e-3, 2.272_655_482_081_550_3e-1, 2.0];
+    // ln 2 = C1 + C2, C1 with few bits so that n·C1 is exact.
+    const C1: f64 = 6.931_457_519_531_25e-1;
+    const C2: f64 = 1.428_606_820_309_417_2e-6;
+    // Adding 1.5·2⁵² rounds to an integer, which then sits in the low mantissa bits.
+    const ROUND: f64 = 6_755_399_441_055_744.0;
     let x = z.abs();
-    if x > 0.625 {
-        if x > 22.0 {
-            return z.signum();
-        }
-        let r = 1.0 - 2.0 / ((2.0 * x).exp() + 1.0);
-        if z < 0.0 {
-            -r
-        } else {
-            r
-        }
-    } else {
-        if z == 0.0 || z.is_nan() {
-            return z;
-        }
-        let s = z * z;
-        let p = (P[0] * s + P[1]) * s + P[2];
-        let q = ((s + Q[0]) * s + Q[1]) * s + Q[2];
-        z + z * s * (p / q)
-    }
+    let y = 2.0 * if x > 22.0 { 22.0 } else { x }; // NaN stays NaN
+    // n = round(y/ln 2 − 1/4): r stays where P and Q are accurate, and n = 0 up to y ≈ 0.52.
+    let t = (y * std::f64::consts::LOG2_E - 0.25) + ROUND;
+    let nf = t - ROUND;
+    let r = (y - nf * C1) - nf * C2;
+    let rr = r * r;
+    let rp = r + r * ((P[0] * rr + P[1]) * rr);
+    let q = ((Q[0] * rr + Q[1]) * rr + Q[2]) * rr + Q[3];
+    let two_n = f64::from_bits(t.to_bits().wrapping_add(1023) << 52);
+    let m = (two_n - 1.0) * (q + rp);
+    ((m + (rp + rp)) / (m + (q + q))).copysign(z)
 }
 
 /// Stable softmax of a row: `a_k = e^(z_k − m) / Σ_j e^(z_j − m)` with `m = max z`.
@@ -242,6 +273,7 @@ mod tests {
         }
         assert!(worst < 1e-15, "relative error {worst}");
         assert_eq!(tanh(0.0), 0.0);
+        assert!(tanh(-0.0) == 0.0 && tanh(-0.0).is_sign_negative());
         assert!(tanh(f64::NAN).is_nan());
         assert_eq!(tanh(f64::INFINITY), 1.0);
         assert_eq!(tanh(f64::NEG_INFINITY), -1.0);
@@ -255,6 +287,9 @@ mod tests {
             act.apply_row(&z, &mut a);
             let mut g = [1.5; 5];
             act.mul_derivative_row(&z, &a, &mut g);
+            let mut dz = [0.0; 5];
+            act.chain_rule_row(&z, &a, &[1.5; 5], &mut dz);
+            assert_eq!(dz, g);
             for i in 0..5 {
                 assert_eq!(a[i], act.apply(z[i]));
                 assert_eq!(g[i], 1.5 * act.derivative(z[i], a[i]));

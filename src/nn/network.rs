@@ -193,7 +193,13 @@ impl Network {
 
     /// Whether every parameter is finite.
     pub fn all_finite(&self) -> bool {
-        self.layers.iter().all(|l| l.w.iter().chain(l.b.iter()).all(|v| v.is_finite()))
+        fn finite<D: ndarray::Dimension>(t: &ndarray::Array<f64, D>) -> bool {
+            match t.as_slice() {
+                Some(s) => all_finite(s),
+                None => t.iter().all(|v| v.is_finite()),
+            }
+        }
+        self.layers.iter().all(|l| finite(&l.w) && finite(&l.b))
     }
 
     /// Flattened parameters in optimizer order.
@@ -227,6 +233,23 @@ impl Network {
         }
         out
     }
+}
+
+/// Whether every value is finite. `0·v` is ±0 for a finite `v` and NaN otherwise, so the
+/// sum of those is 0 exactly when all are (a loop without early exit, which vectorizes).
+pub fn all_finite(v: &[f64]) -> bool {
+    let (chunks, rest) = v.as_chunks::<4>();
+    let mut acc = [0.0f64; 4];
+    for c in chunks {
+        for k in 0..4 {
+            acc[k] += c[k] * 0.0;
+        }
+    }
+    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for &x in rest {
+        s += x * 0.0;
+    }
+    s == 0.0
 }
 
 /// Preallocated buffers for one batch: inputs, targets and every layer's
@@ -327,38 +350,84 @@ pub fn forward_layer(net: &Network, ws: &mut Workspace, l: usize) {
     let mut a = std::mem::take(&mut ws.a[l]);
     {
         let input: &[f64] = if l == 0 { &ws.x } else { &ws.a[l - 1] };
-        for r in 0..n {
-            let x = &input[r * d..(r + 1) * d];
-            let zr = &mut z[r * u..(r + 1) * u];
-            affine_row(x, w, b, zr);
-            layer.activation.apply_row(zr, &mut a[r * u..(r + 1) * u]);
+        let (z, a) = (&mut z[..n * u], &mut a[..n * u]);
+        affine(&input[..n * d], d, w, b, z);
+        if layer.activation.is_elementwise() {
+            layer.activation.apply_row(z, a);
+        } else {
+            for (zr, ar) in z.chunks_exact(u).zip(a.chunks_exact_mut(u)) {
+                layer.activation.apply_row(zr, ar);
+            }
         }
     }
     ws.z[l] = z;
     ws.a[l] = a;
 }
 
-/// `z_j = b_j + Σ_i x_i W[i, j]` for one row, four outputs at a time held in registers.
-#[inline]
-fn affine_row(x: &[f64], w: &[f64], b: &[f64], z: &mut [f64]) {
-    let u = z.len();
-    let full = u - u % 4;
-    for j in (0..full).step_by(4) {
-        let mut acc = [b[j], b[j + 1], b[j + 2], b[j + 3]];
-        for (i, &xi) in x.iter().enumerate() {
-            let wr: &[f64; 4] = w[i * u + j..i * u + j + 4].try_into().expect("four weights");
-            for k in 0..4 {
-                acc[k] += xi * wr[k];
+/// `z[r, j] = b_j + Σ_i x[r, i] W[i, j]` for every row `r` of `x` (`[n, d]`; `W` is `[d, u]`).
+/// The columns go in blocks of 8, 4, 2 and 1 whose sums stay in registers, two rows
+/// at a time (each weight is loaded once for both).
+#[inline(never)] // a call per layer; kept out of the callers, which stay small
+fn affine(x: &[f64], d: usize, w: &[f64], b: &[f64], z: &mut [f64]) {
+    let u = b.len();
+    let mut j = 0;
+    while j < u {
+        j += match u - j {
+            8.. => affine_cols::<8>(x, d, w, b, z, j),
+            4..=7 => affine_cols::<4>(x, d, w, b, z, j),
+            2..=3 => affine_cols::<2>(x, d, w, b, z, j),
+            _ => affine_cols::<1>(x, d, w, b, z, j),
+        };
+    }
+}
+
+/// [`affine`] for the columns `j..j + B`; returns `B`.
+#[inline(always)]
+fn affine_cols<const B: usize>(x: &[f64], d: usize, w: &[f64], b: &[f64], z: &mut [f64], j: usize) -> usize {
+    let u = b.len();
+    let bias: [f64; B] = b[j..j + B].try_into().expect("B biases");
+    if u == B {
+        affine_block(x, d, w.as_chunks::<B>().0.iter(), bias, z, u, j);
+    } else {
+        let rows = w.chunks_exact(u).map(move |r| <&[f64; B]>::try_from(&r[j..j + B]).expect("B weights"));
+        affine_block(x, d, rows, bias, z, u, j);
+    }
+    B
+}
+
+/// [`affine`] for one block of columns, given the block's part of each row of `W`.
+#[inline(always)]
+fn affine_block<'w, const B: usize>(
+    x: &[f64],
+    d: usize,
+    w: impl Iterator<Item = &'w [f64; B]> + Clone,
+    bias: [f64; B],
+    z: &mut [f64],
+    u: usize,
+    j: usize,
+) {
+    let mut xs = x.chunks_exact(2 * d);
+    let mut zs = z.chunks_exact_mut(2 * u);
+    for (x2, z2) in (&mut xs).zip(&mut zs) {
+        let (x0, x1) = x2.split_at(d);
+        let (mut a0, mut a1) = (bias, bias);
+        for ((&v0, &v1), wr) in x0.iter().zip(x1).zip(w.clone()) {
+            for k in 0..B {
+                a0[k] += v0 * wr[k];
+                a1[k] += v1 * wr[k];
             }
         }
-        z[j..j + 4].copy_from_slice(&acc);
+        z2[j..j + B].copy_from_slice(&a0);
+        z2[u + j..u + j + B].copy_from_slice(&a1);
     }
-    for j in full..u {
-        let mut acc = b[j];
-        for (i, &xi) in x.iter().enumerate() {
-            acc += xi * w[i * u + j];
+    if let (Some(xr), Some(zr)) = (xs.remainder().get(..d), zs.into_remainder().get_mut(..u)) {
+        let mut a0 = bias;
+        for (&v0, wr) in xr.iter().zip(w) {
+            for k in 0..B {
+                a0[k] += v0 * wr[k];
+            }
         }
-        z[j] = acc;
+        zr[j..j + B].copy_from_slice(&a0);
     }
 }
 
@@ -402,37 +471,7 @@ pub fn backward_layer(net: &Network, ws: &mut Workspace, l: usize) {
     let mut gb = std::mem::take(&mut ws.gb[l]);
     {
         let input: &[f64] = if l == 0 { &ws.x } else { &ws.a[l - 1] };
-        let dz = &ws.dz[l];
-        let full = u - u % 4;
-        for i in 0..d {
-            for j in (0..full).step_by(4) {
-                let mut acc = [0.0f64; 4];
-                for r in 0..n {
-                    let xi = input[r * d + i];
-                    let dzr: &[f64; 4] = dz[r * u + j..r * u + j + 4].try_into().expect("four deltas");
-                    for k in 0..4 {
-                        acc[k] += xi * dzr[k];
-                    }
-                }
-                for k in 0..4 {
-                    gw[i * u + j + k] = acc[k] * inv_n;
-                }
-            }
-            for j in full..u {
-                let mut acc = 0.0;
-                for r in 0..n {
-                    acc += input[r * d + i] * dz[r * u + j];
-                }
-                gw[i * u + j] = acc * inv_n;
-            }
-        }
-        for (j, g) in gb.iter_mut().enumerate() {
-            let mut acc = 0.0;
-            for r in 0..n {
-                acc += dz[r * u + j];
-            }
-            *g = acc * inv_n;
-        }
+        param_grads(&input[..n * d], d, &ws.dz[l][..n * u], inv_n, &mut gw[..d * u], &mut gb[..u]);
     }
     ws.gw[l] = gw;
     ws.gb[l] = gb;
@@ -440,19 +479,171 @@ pub fn backward_layer(net: &Network, ws: &mut Workspace, l: usize) {
         let prev = &net.layers[l - 1];
         let mut da = std::mem::take(&mut ws.da[l - 1]);
         let mut dzp = std::mem::take(&mut ws.dz[l - 1]);
-        let dz = &ws.dz[l];
-        for r in 0..n {
-            let dzr = &dz[r * u..(r + 1) * u];
-            let row = r * d..(r + 1) * d;
-            for (i, dai) in da[row.clone()].iter_mut().enumerate() {
-                *dai = dot(&w[i * u..(i + 1) * u], dzr);
-            }
-            dzp[row.clone()].copy_from_slice(&da[row.clone()]);
-            prev.activation.mul_derivative_row(&ws.z[l - 1][row.clone()], &ws.a[l - 1][row.clone()], &mut dzp[row]);
+        {
+            let rows = ..n * d;
+            back_error(&ws.dz[l][..n * u], w, d, u, &mut da[rows]);
+            prev.activation.chain_rule_row(&ws.z[l - 1][rows], &ws.a[l - 1][rows], &da[rows], &mut dzp[rows]);
         }
         ws.da[l - 1] = da;
         ws.dz[l - 1] = dzp;
     }
+}
+
+/// `∂L/∂W[i, j] = (1/N) Σ_r x[r, i] δ[r, j]` and `∂L/∂b_j = (1/N) Σ_r δ[r, j]` for the rows
+/// of `x` (`[n, d]`) and `δ` (`[n, u]`). The columns go in blocks of 8, 4, 2 and 1 whose
+/// sums stay in registers, two rows of `∂L/∂W` at a time (each `δ` is loaded once for both).
+#[inline(never)] // a call per layer; kept out of the callers, which stay small
+fn param_grads(x: &[f64], d: usize, dz: &[f64], inv_n: f64, gw: &mut [f64], gb: &mut [f64]) {
+    let u = gb.len();
+    let mut j = 0;
+    while j < u {
+        j += match u - j {
+            8.. => grad_cols::<8>(x, d, dz, inv_n, gw, gb, j),
+            4..=7 => grad_cols::<4>(x, d, dz, inv_n, gw, gb, j),
+            2..=3 => grad_cols::<2>(x, d, dz, inv_n, gw, gb, j),
+            _ => grad_cols::<1>(x, d, dz, inv_n, gw, gb, j),
+        };
+    }
+}
+
+/// [`param_grads`] for the columns `j..j + B`; returns `B`.
+#[inline(always)]
+fn grad_cols<const B: usize>(
+    x: &[f64],
+    d: usize,
+    dz: &[f64],
+    inv_n: f64,
+    gw: &mut [f64],
+    gb: &mut [f64],
+    j: usize,
+) -> usize {
+    let u = gb.len();
+    let gb: &mut [f64; B] = (&mut gb[j..j + B]).try_into().expect("B biases");
+    if u == B {
+        grad_block(x, d, dz.as_chunks::<B>().0.iter(), inv_n, gw, gb, u, j);
+    } else {
+        let rows = dz.chunks_exact(u).map(move |r| <&[f64; B]>::try_from(&r[j..j + B]).expect("B deltas"));
+        grad_block(x, d, rows, inv_n, gw, gb, u, j);
+    }
+    B
+}
+
+/// [`param_grads`] for one block of columns, given the block's part of each row of `δ`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn grad_block<'a, const B: usize>(
+    x: &[f64],
+    d: usize,
+    dz: impl Iterator<Item = &'a [f64; B]> + Clone,
+    inv_n: f64,
+    gw: &mut [f64],
+    gb: &mut [f64; B],
+    u: usize,
+    j: usize,
+) {
+    let mut acc = [0.0f64; B];
+    for dr in dz.clone() {
+        for k in 0..B {
+            acc[k] += dr[k];
+        }
+    }
+    for k in 0..B {
+        gb[k] = acc[k] * inv_n;
+    }
+    let mut i = 0;
+    let mut gs = gw.chunks_exact_mut(2 * u);
+    for g2 in &mut gs {
+        let (mut a0, mut a1) = ([0.0f64; B], [0.0f64; B]);
+        for (xr, dr) in x.chunks_exact(d).zip(dz.clone()) {
+            let (v0, v1) = (xr[i], xr[i + 1]);
+            for k in 0..B {
+                a0[k] += v0 * dr[k];
+                a1[k] += v1 * dr[k];
+            }
+        }
+        let (g0, g1) = g2.split_at_mut(u);
+        for k in 0..B {
+            g0[j + k] = a0[k] * inv_n;
+            g1[j + k] = a1[k] * inv_n;
+        }
+        i += 2;
+    }
+    if let Some(g0) = gs.into_remainder().get_mut(..u) {
+        let mut a0 = [0.0f64; B];
+        for (xr, dr) in x.chunks_exact(d).zip(dz) {
+            let v0 = xr[i];
+            for k in 0..B {
+                a0[k] += v0 * dr[k];
+            }
+        }
+        for k in 0..B {
+            g0[j + k] = a0[k] * inv_n;
+        }
+    }
+}
+
+/// `∂ℓ_r/∂a_prev[i] = Σ_j W[i, j] δ[r, j]` (`δ Wᵀ`) for every row of `δ` (`[n, u]`; `W` is
+/// `[d, u]`): a kernel per width up to 8 that keeps two rows of `δ` in registers.
+#[inline(never)] // a call per layer; kept out of the callers, which stay small
+fn back_error(dz: &[f64], w: &[f64], d: usize, u: usize, da: &mut [f64]) {
+    match u {
+        1 => back_error_n::<1>(dz, w, d, da),
+        2 => back_error_n::<2>(dz, w, d, da),
+        3 => back_error_n::<3>(dz, w, d, da),
+        4 => back_error_n::<4>(dz, w, d, da),
+        5 => back_error_n::<5>(dz, w, d, da),
+        6 => back_error_n::<6>(dz, w, d, da),
+        7 => back_error_n::<7>(dz, w, d, da),
+        8 => back_error_n::<8>(dz, w, d, da),
+        _ => {
+            for (dr, ar) in dz.chunks_exact(u).zip(da.chunks_exact_mut(d)) {
+                for (ai, wr) in ar.iter_mut().zip(w.chunks_exact(u)) {
+                    *ai = dot(wr, dr);
+                }
+            }
+        }
+    }
+}
+
+/// [`back_error`] for `U` units.
+#[inline(always)]
+fn back_error_n<const U: usize>(dz: &[f64], w: &[f64], d: usize, da: &mut [f64]) {
+    let w = w.as_chunks::<U>().0;
+    let mut dzs = dz.chunks_exact(2 * U);
+    let mut das = da.chunks_exact_mut(2 * d);
+    for (dz2, da2) in (&mut dzs).zip(&mut das) {
+        let (d0, d1) = dz2.split_at(U);
+        let (d0, d1): (&[f64; U], &[f64; U]) = (d0.try_into().expect("U deltas"), d1.try_into().expect("U deltas"));
+        let (da0, da1) = da2.split_at_mut(d);
+        for ((o0, o1), wr) in da0.iter_mut().zip(da1).zip(w) {
+            *o0 = dot_n(wr, d0);
+            *o1 = dot_n(wr, d1);
+        }
+    }
+    if let (Some(d0), Some(da0)) = (dzs.remainder().first_chunk::<U>(), das.into_remainder().get_mut(..d)) {
+        for (o0, wr) in da0.iter_mut().zip(w) {
+            *o0 = dot_n(wr, d0);
+        }
+    }
+}
+
+/// `Σ_k a_k b_k` for `U` values, with two partial sums (even and odd `k`: one SIMD pair).
+#[inline(always)]
+fn dot_n<const U: usize>(a: &[f64; U], b: &[f64; U]) -> f64 {
+    if U == 1 {
+        return a[0] * b[0];
+    }
+    let mut s = [a[0] * b[0], a[1] * b[1]];
+    let mut k = 2;
+    while k + 1 < U {
+        s[0] += a[k] * b[k];
+        s[1] += a[k + 1] * b[k + 1];
+        k += 2;
+    }
+    if k < U {
+        s[0] += a[k] * b[k];
+    }
+    s[0] + s[1]
 }
 
 /// `Σ_k a_k b_k` with four partial sums (independent additions pipeline well).
@@ -530,4 +721,88 @@ pub fn evaluate(net: &Network, ws: &mut Workspace, x: &Array2<f64>, y: &Array2<f
         }
     }
     (total / rows as f64, correct as f64 / rows as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-12 * (1.0 + b.abs())
+    }
+
+    /// The blocked kernels against the formulas written out, for every width up to 17
+    /// (all column blocks and remainders) and output widths 1 to 12, odd and even batch sizes.
+    #[test]
+    fn kernels_match_the_formulas_for_all_widths() {
+        let mut rng = Rng::new(7);
+        for d in [1, 2, 3, 5, 7, 8, 9, 16] {
+            for u in 1..=17 {
+                for n in [1, 2, 3, 10] {
+                    let k = u % 12 + 1;
+                    let spec = NetworkSpec::mlp(d, &[u], Activation::Tanh, k, Activation::Linear);
+                    let mut params = Vec::new();
+                    let mut fan_in = d;
+                    for units in [u, k] {
+                        let w = Array2::from_shape_fn((fan_in, units), |_| rng.uniform(-1.0, 1.0));
+                        let b = Array1::from_shape_fn(units, |_| rng.uniform(-1.0, 1.0));
+                        params.push((w, b));
+                        fan_in = units;
+                    }
+                    let net = Network::from_params(&spec, params).unwrap();
+                    let mut ws = Workspace::new(&net, n);
+                    ws.n = n;
+                    ws.x.iter_mut().for_each(|v| *v = rng.uniform(-2.0, 2.0));
+                    forward(&net, &mut ws);
+                    ws.dz[1].iter_mut().for_each(|v| *v = rng.uniform(-1.0, 1.0));
+                    backward_layer(&net, &mut ws, 1);
+                    backward_layer(&net, &mut ws, 0);
+                    for l in 0..2 {
+                        let layer = &net.layers[l];
+                        let (di, ui) = (layer.inputs(), layer.units());
+                        let x = if l == 0 { &ws.x } else { &ws.a[0] };
+                        for r in 0..n {
+                            for j in 0..ui {
+                                let z: f64 = layer.b[j] + (0..di).map(|i| x[r * di + i] * layer.w[[i, j]]).sum::<f64>();
+                                assert!(close(ws.z[l][r * ui + j], z), "z, d={d} u={u} n={n} l={l}");
+                                assert_eq!(ws.a[l][r * ui + j], layer.activation.apply(ws.z[l][r * ui + j]));
+                            }
+                        }
+                        for j in 0..ui {
+                            let gb = (0..n).map(|r| ws.dz[l][r * ui + j]).sum::<f64>() / n as f64;
+                            assert!(close(ws.gb[l][j], gb), "gb, d={d} u={u} n={n} l={l}");
+                            for i in 0..di {
+                                let gw = (0..n).map(|r| x[r * di + i] * ws.dz[l][r * ui + j]).sum::<f64>() / n as f64;
+                                assert!(close(ws.gw[l][i * ui + j], gw), "gw, d={d} u={u} n={n} l={l}");
+                            }
+                        }
+                    }
+                    let w = &net.layers[1].w;
+                    for r in 0..n {
+                        for i in 0..u {
+                            let da: f64 = (0..k).map(|j| w[[i, j]] * ws.dz[1][r * k + j]).sum();
+                            assert!(close(ws.da[0][r * u + i], da), "da, d={d} u={u} k={k} n={n}");
+                            let a = ws.a[0][r * u + i];
+                            assert_eq!(ws.dz[0][r * u + i], ws.da[0][r * u + i] * (1.0 - a * a));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn all_finite_finds_every_bad_value() {
+        let mut v = vec![1.5; 11];
+        assert!(all_finite(&v));
+        assert!(all_finite(&[]));
+        for i in 0..v.len() {
+            for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                v[i] = bad;
+                assert!(!all_finite(&v));
+                v[i] = f64::MAX;
+                assert!(all_finite(&v));
+            }
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! snapshot in steady state does not allocate.
 
 use crate::nn::{Network, Optimizer, OptimizerConfig, OptimizerState, Rng};
+use ndarray::{Array, Dimension};
 use std::collections::VecDeque;
 
 /// Where the trainer is in its data.
@@ -86,10 +87,21 @@ pub fn copy_net(dst: &mut Network, src: &Network) {
         return;
     }
     for (d, s) in dst.layers.iter_mut().zip(&src.layers) {
-        d.w.clone_from(&s.w);
-        d.b.clone_from(&s.b);
+        copy_array(&mut d.w, &s.w);
+        copy_array(&mut d.b, &s.b);
         d.activation = s.activation;
     }
+}
+
+/// `dst = src` for arrays: a plain copy when the shapes match (the usual case), else `clone_from`.
+fn copy_array<D: Dimension>(dst: &mut Array<f64, D>, src: &Array<f64, D>) {
+    if dst.raw_dim() == src.raw_dim() {
+        if let (Some(d), Some(s)) = (dst.as_slice_mut(), src.as_slice()) {
+            d.copy_from_slice(s);
+            return;
+        }
+    }
+    dst.clone_from(src);
 }
 
 /// `dst = src` for optimizer states, reusing `dst`'s buffers.

@@ -560,8 +560,7 @@ impl Trainer {
                     }
                 }
                 network::add_regularization(&self.net, &mut self.ws, l, &self.config.regularization);
-                let sq: f64 = self.ws.gw[l].iter().chain(&self.ws.gb[l]).map(|g| g * g).sum();
-                self.grad_norms[l] = sq.sqrt();
+                self.grad_norms[l] = (sum_sq(&self.ws.gw[l]) + sum_sq(&self.ws.gb[l])).sqrt();
                 if self.tracing {
                     self.trace.layers[l].dw = Some(rows(&self.ws.gw[l], d, u));
                     self.trace.layers[l].db = Some(Array1::from(self.ws.gb[l].clone()));
@@ -637,6 +636,22 @@ impl Trainer {
             Phase::Update => self.trace.update = None,
         }
     }
+}
+
+/// `Σ v²`, with four partial sums (which vectorize).
+fn sum_sq(v: &[f64]) -> f64 {
+    let (chunks, rest) = v.as_chunks::<4>();
+    let mut acc = [0.0f64; 4];
+    for c in chunks {
+        for k in 0..4 {
+            acc[k] += c[k] * c[k];
+        }
+    }
+    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for &x in rest {
+        s += x * x;
+    }
+    s
 }
 
 fn rows(buf: &[f64], n: usize, k: usize) -> Array2<f64> {
