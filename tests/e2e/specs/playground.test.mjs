@@ -15,14 +15,14 @@ function assertClean(log) {
   assert.deepEqual(log.foreign, [], `requests to other origins:\n${describeLog(log)}`);
 }
 
-/** Waits until `id`'s number is `op` `x` (op: '>', '>=', '==='). */
+/** Waits until `id`'s number is `op` `x` (op: '>', '>=', '<', '==='). */
 async function waitNum(page, id, op, x, timeout = WAIT_MS) {
   await page.waitForFunction(
     ([id, op, x]) => {
       const el = document.querySelector(`[data-testid=${id}]`);
       if (!el) return false;
       const v = Number(el.textContent.replace(/[^0-9.eE+-]/g, ''));
-      return op === '>' ? v > x : op === '>=' ? v >= x : v === x;
+      return op === '>' ? v > x : op === '>=' ? v >= x : op === '<' ? v < x : v === x;
     },
     [id, op, x],
     { timeout },
@@ -36,11 +36,12 @@ test('play trains: updates grow and the training loss falls on circle', async ()
   assert.ok(loss0 > 0.3, `initial loss ${loss0}`);
   await page.click('[data-testid=play]');
   await waitNum(page, 'updates', '>', 500);
-  await waitNum(page, 'epoch', '>=', 10);
+  // Seeded, so it always gets there; how many frames it takes depends on the machine.
+  await waitNum(page, 'loss-train', '<', loss0 * 0.5);
   await page.click('[data-testid=play]');
   await page.locator('[data-testid=play][aria-pressed=false]').waitFor({ timeout: WAIT_MS });
   const loss1 = await num(page, 'loss-train');
-  assert.ok(loss1 < loss0 * 0.7, `loss fell from ${loss0} to ${loss1}`);
+  assert.ok(loss1 < loss0 * 0.5, `loss fell from ${loss0} to ${loss1}`);
   await waitForCanvasDrawn(page, '[data-testid=loss-chart]');
   await screenshot(page, 'playground-trained-1280x720');
   assertClean(log);
