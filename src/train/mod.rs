@@ -1,6 +1,7 @@
 //! Training: the phase stepper, its trace and snapshots, and the experiment file format.
 
 pub mod experiment;
+pub mod gradcheck;
 pub mod history;
 pub mod phase;
 pub mod playground;

@@ -4,11 +4,14 @@
 
 use super::banner::{Banner, Level, Message};
 use super::controls::{DataPanel, TrainingBar};
-use super::engine::{Engine, EngineHandle};
+use super::engine::{Engine, EngineHandle, Granularity};
+use super::inspector::{Inspector, Target};
 use super::network_view::{Focus, NetworkView};
 use super::output_plot::OutputPlot;
+use super::step_panel::{self, StepBar};
 use super::timeline::Timeline;
 use super::{hash, loss_chart, output_plot};
+use crate::train::gradcheck::{self, GradCheck};
 use crate::train::playground::{Playground, Source};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
@@ -56,6 +59,8 @@ fn now() -> f64 {
 struct Canvases {
     output: NodeRef,
     loss: NodeRef,
+    /// Per-layer gradient norms.
+    norms: NodeRef,
     /// Whether the chart shows accuracy instead of loss.
     accuracy: Rc<std::cell::Cell<bool>>,
 }
@@ -69,6 +74,9 @@ fn draw_all(engine: &EngineHandle, canvases: &Canvases, with_chart: bool) {
         if let Some(c) = canvases.loss.cast::<HtmlCanvasElement>() {
             let accuracy = canvases.accuracy.get() && !e.config.regression();
             loss_chart::draw(&c, &e.curves, e.config.log_scale && !accuracy, accuracy);
+        }
+        if let Some(c) = canvases.norms.cast::<HtmlCanvasElement>() {
+            step_panel::draw_grad_norms(&c, &e);
         }
     }
 }
@@ -115,7 +123,12 @@ pub fn App() -> Html {
     let show_acc = use_state(|| false);
     let accuracy_flag = use_memo((), |_| Rc::new(std::cell::Cell::new(false)));
     accuracy_flag.set(*show_acc);
-    let canvases = Canvases { output: use_node_ref(), loss: use_node_ref(), accuracy: (*accuracy_flag).clone() };
+    let canvases = Canvases { output: use_node_ref(), loss: use_node_ref(), norms: use_node_ref(), accuracy: (*accuracy_flag).clone() };
+    let step_mode = use_state(|| false);
+    let granularity = use_state(|| Granularity::Batch);
+    let inspect = use_state(|| None::<Focus>);
+    let sample = use_state(|| 0usize);
+    let check = use_state(|| None::<Result<GradCheck, String>>);
 
     // Start-up: notices from the link, the panic self-test, the first drawing.
     {
@@ -218,6 +231,9 @@ pub fn App() -> Html {
                         let trained = engine.0.borrow().trainer.updates() > 0;
                         let shape_changed = next.hidden != old.hidden || next.features != old.features || next.head != old.head;
                         fresh.palette = engine.0.borrow().palette;
+                        let (on, g) = { let e = engine.0.borrow(); (e.step_mode, e.granularity) };
+                        fresh.set_granularity(g);
+                        fresh.set_step_mode(on);
                         *engine.0.borrow_mut() = fresh;
                         if trained && shape_changed {
                             messages.dispatch(MsgAction::Push(Message {
@@ -261,7 +277,13 @@ pub fn App() -> Html {
         let playing = playing.clone();
         let messages = messages.clone();
         let engine = engine.clone();
+        let step_mode = step_mode.clone();
         Callback::from(move |_| {
+            if *step_mode && !*playing {
+                // Playing leaves step mode (tracing every update would slow training down).
+                engine.0.borrow_mut().set_step_mode(false);
+                step_mode.set(false);
+            }
             if !*playing && engine.0.borrow().trainer.divergence().is_some() {
                 messages.dispatch(MsgAction::Push(Message {
                     level: Level::Error,
@@ -363,7 +385,103 @@ pub fn App() -> Html {
     };
     let on_focus = {
         let focus = focus.clone();
-        use_callback((), move |f: Option<Focus>, _| focus.set(f))
+        let inspect = inspect.clone();
+        use_callback((), move |f: Option<Focus>, _| {
+            if f.is_some() {
+                inspect.set(f);
+            }
+            focus.set(f)
+        })
+    };
+    // Step mode: after a phase, refresh the views (metrics and heatmaps only when the
+    // parameters changed, i.e. an update was made or undone).
+    let after_phase = {
+        let engine = engine.clone();
+        let summary = summary.clone();
+        let check = check.clone();
+        move |before: u64| {
+            let changed = engine.0.borrow().trainer.updates() != before;
+            if changed {
+                engine.0.borrow_mut().refresh();
+            } else {
+                engine.0.borrow_mut().touch();
+            }
+            check.set(None);
+            summary.set(engine.0.borrow().summary());
+        }
+    };
+    let on_step_mode = {
+        let engine = engine.clone();
+        let playing = playing.clone();
+        let step_mode = step_mode.clone();
+        let after_phase = after_phase.clone();
+        Callback::from(move |on: bool| {
+            playing.set(false);
+            engine.0.borrow_mut().set_step_mode(on);
+            step_mode.set(on);
+            let u = engine.0.borrow().trainer.updates();
+            after_phase(u);
+        })
+    };
+    let on_granularity = {
+        let engine = engine.clone();
+        let granularity = granularity.clone();
+        let after_phase = after_phase.clone();
+        Callback::from(move |g: Granularity| {
+            engine.0.borrow_mut().set_granularity(g);
+            granularity.set(g);
+            let u = engine.0.borrow().trainer.updates();
+            after_phase(u);
+        })
+    };
+    let on_next = {
+        let engine = engine.clone();
+        let after_phase = after_phase.clone();
+        let step_mode = step_mode.clone();
+        let messages = messages.clone();
+        Callback::from(move |_: ()| {
+            if !*step_mode {
+                return;
+            }
+            let before = engine.0.borrow().trainer.updates();
+            if engine.0.borrow().trainer.divergence().is_some() {
+                messages.dispatch(MsgAction::Push(Message {
+                    level: Level::Error,
+                    text: "The network has diverged (NaN or infinite values). Press Reset, and lower the learning rate.".into(),
+                }));
+                return;
+            }
+            engine.0.borrow_mut().next();
+            after_phase(before);
+        })
+    };
+    let on_prev = {
+        let engine = engine.clone();
+        let after_phase = after_phase.clone();
+        let step_mode = step_mode.clone();
+        Callback::from(move |_: ()| {
+            if !*step_mode {
+                return;
+            }
+            let before = engine.0.borrow().trainer.updates();
+            if engine.0.borrow_mut().prev() {
+                after_phase(before);
+            }
+        })
+    };
+    let on_sample = {
+        let sample = sample.clone();
+        Callback::from(move |r: usize| sample.set(r))
+    };
+    let on_check = {
+        let engine = engine.clone();
+        let check = check.clone();
+        let inspect = inspect.clone();
+        Callback::from(move |_: ()| {
+            let (l, i, j) = Target::from_focus(*inspect).check_weight();
+            let result = gradcheck::check_weight(&engine.0.borrow().trainer, l, i, j);
+            check.set(Some(result));
+        })
     };
     let on_add_class = {
         let a = add_class.clone();
@@ -376,6 +494,11 @@ pub fn App() -> Html {
 
     let cfg = (*config).clone();
     let s = (*summary).clone();
+    let (cur_phase, phase_text, can_prev) = {
+        let e = engine.0.borrow();
+        let p = (*step_mode).then(|| step_panel::current_phase(&e)).flatten();
+        (p, step_panel::phase_text(&e), e.trainer.history_len() > 0 || e.trainer.phases_done() > 0)
+    };
     let points = {
         let e = engine.0.borrow();
         format!("{} train, {} validation, {} test points", e.train.len(), e.validation.len(), e.test.len())
@@ -397,6 +520,8 @@ pub fn App() -> Html {
                 <Timeline playing={*playing} summary={s.clone()} speed={cfg.speed} {on_play} {on_step} {on_reset}
                     {on_new_weights} {on_speed} />
                 <TrainingBar config={cfg.clone()} on_change={on_change.clone()} />
+                <StepBar on={*step_mode} granularity={*granularity} phase={phase_text} {can_prev}
+                    on_toggle={on_step_mode} {on_granularity} {on_next} {on_prev} />
             </section>
             <main class="columns">
                 <section class="region region-data" aria-label="data">
@@ -407,7 +532,11 @@ pub fn App() -> Html {
                 <section class="region region-network" aria-label="network">
                     <h2>{ "Network" }</h2>
                     <NetworkView engine={engine.clone()} config={cfg.clone()} version={s.version}
-                        on_change={on_change.clone()} focus={*focus} {on_focus} />
+                        on_change={on_change.clone()} focus={*focus} {on_focus} phase={cur_phase} />
+                    if *step_mode {
+                        <Inspector engine={engine.clone()} version={s.version} target={Target::from_focus(*inspect)}
+                            sample={*sample} {on_sample} phase={cur_phase} check={(*check).clone()} {on_check} />
+                    }
                 </section>
                 <section class="region region-output" aria-label="output">
                     <h2>{ "Output" }</h2>
@@ -454,6 +583,9 @@ pub fn App() -> Html {
                         <label><input type="checkbox" data-testid="log-scale" checked={cfg.log_scale} disabled={*show_acc && classification}
                             onchange={toggle(|p| p.log_scale = !p.log_scale)} />{ " log scale" }</label>
                     </div>
+                    <h3 class="chart-title">{ "Gradient norm per layer ‖∂L/∂θ‖" }</h3>
+                    <canvas ref={canvases.norms.clone()} class="norms-canvas" data-testid="grad-norm-chart" role="img"
+                        aria-label="Per-layer gradient norms over recent updates, log scale" />
                 </section>
             </main>
             <footer class="footer small muted">{ "gradlab — every number is computed by the engine whose gradients and optimizers are checked against PyTorch." }</footer>

@@ -13,6 +13,7 @@ use crate::viz::heatmap::{clamp_signed, prob_to_signed};
 use crate::viz::{Heatmap, Palette, Series};
 use ndarray::Array2;
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// Side of the output heatmap grid.
@@ -23,6 +24,20 @@ pub const NEURON_GRID: usize = 24;
 pub const DOMAIN: (f64, f64) = (-6.0, 6.0);
 /// Points kept per chart series.
 pub const SERIES_CAP: usize = 600;
+
+/// Gradient-norm records kept for the chart.
+pub const GRAD_NORM_CAP: usize = 120;
+
+/// How much one press of "next" runs in step mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Granularity {
+    /// One phase of a one-sample step.
+    Sample,
+    /// One phase of a mini-batch step.
+    Batch,
+    /// A whole epoch of mini-batch steps.
+    Epoch,
+}
 
 /// Loss (and accuracy) curves over updates.
 #[derive(Clone, Debug)]
@@ -102,6 +117,15 @@ pub struct Engine {
     ws: Workspace,
     /// Colour palette.
     pub palette: Palette,
+    /// Per-layer gradient norms `(update, ‖g_l‖)` after recent updates, oldest first.
+    pub grad_norms: VecDeque<(u64, Vec<f64>)>,
+    /// Whether step mode is on.
+    pub step_mode: bool,
+    /// What "next" runs in step mode.
+    pub granularity: Granularity,
+    /// The update count right after a traced update made by [`next`](Self::next) (the
+    /// trace's update is the current phase while this equals the trainer's count).
+    pub traced_update: Option<u64>,
     version: u64,
 }
 
@@ -156,6 +180,10 @@ impl Engine {
             neurons: Vec::new(),
             feature_maps,
             palette: Palette::OrangeBlue,
+            grad_norms: VecDeque::new(),
+            step_mode: false,
+            granularity: Granularity::Batch,
+            traced_update: None,
             config,
             version: 0,
         };
@@ -183,6 +211,8 @@ impl Engine {
     pub fn reset(&mut self) {
         self.trainer.reset();
         self.curves = Curves::new();
+        self.grad_norms.clear();
+        self.traced_update = None;
         self.refresh();
     }
 
@@ -211,12 +241,89 @@ impl Engine {
                 }
             }
         }
-        self.trainer.updates() - before
+        let made = self.trainer.updates() - before;
+        if made > 0 {
+            self.record_grad_norms();
+            self.traced_update = None;
+        }
+        made
     }
 
     /// One step (update) exactly.
     pub fn step_once(&mut self) {
         self.trainer.step();
+        self.record_grad_norms();
+        self.traced_update = (self.trainer.tracing()).then(|| self.trainer.updates());
+    }
+
+    /// Appends the trainer's per-layer gradient norms (after an update) to the bounded record.
+    pub fn record_grad_norms(&mut self) {
+        let t = self.trainer.updates();
+        if self.grad_norms.back().is_some_and(|(u, _)| *u >= t) {
+            // Went back in time: drop what no longer happened.
+            while self.grad_norms.back().is_some_and(|(u, _)| *u >= t) {
+                self.grad_norms.pop_back();
+            }
+        }
+        self.grad_norms.push_back((t, self.trainer.grad_norms().to_vec()));
+        while self.grad_norms.len() > GRAD_NORM_CAP {
+            self.grad_norms.pop_front();
+        }
+    }
+
+    /// Turns step mode on or off: tracing follows it; the step unit follows the granularity.
+    pub fn set_step_mode(&mut self, on: bool) {
+        self.step_mode = on;
+        self.traced_update = None;
+        self.trainer.set_tracing(on);
+        self.apply_unit();
+        self.version += 1;
+    }
+
+    /// Sets the granularity of "next".
+    pub fn set_granularity(&mut self, g: Granularity) {
+        self.granularity = g;
+        self.apply_unit();
+        self.version += 1;
+    }
+
+    fn apply_unit(&mut self) {
+        use crate::train::StepUnit;
+        let unit = if self.step_mode && self.granularity == Granularity::Sample { StepUnit::Sample } else { StepUnit::Batch };
+        self.trainer.set_unit(unit);
+    }
+
+    /// "Next" in step mode: one phase, or a whole epoch. Returns the updates made.
+    pub fn next(&mut self) -> u64 {
+        let before = self.trainer.updates();
+        match self.granularity {
+            Granularity::Epoch => {
+                self.trainer.step_epoch();
+            }
+            Granularity::Sample | Granularity::Batch => {
+                self.trainer.next_phase();
+            }
+        }
+        let made = self.trainer.updates() - before;
+        if made > 0 {
+            self.record_grad_norms();
+        }
+        self.traced_update = (made > 0 && self.trainer.phases_done() == 0).then(|| self.trainer.updates());
+        made
+    }
+
+    /// "Previous" in step mode: undoes one phase (restoring the exact earlier state).
+    pub fn prev(&mut self) -> bool {
+        let before = self.trainer.updates();
+        let ok = self.trainer.prev_phase();
+        self.traced_update = None;
+        let now = self.trainer.updates();
+        if now < before {
+            while self.grad_norms.back().is_some_and(|(u, _)| *u > now) {
+                self.grad_norms.pop_back();
+            }
+        }
+        ok
     }
 
     /// Recomputes metrics, appends them to the curves and redraws the heatmap values.

@@ -8,10 +8,13 @@ pub mod canvas;
 pub mod controls;
 pub mod engine;
 pub mod hash;
+pub mod inspector;
 pub mod loss_chart;
+pub mod mathml;
 pub mod network_view;
 pub mod output_plot;
 pub mod panic;
+pub mod step_panel;
 pub mod timeline;
 
 use wasm_bindgen::JsCast;

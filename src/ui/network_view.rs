@@ -7,6 +7,7 @@
 use super::engine::{EngineHandle, NEURON_GRID};
 use crate::data::Feature;
 use crate::train::playground::{limits, Playground};
+use crate::train::Phase;
 use crate::viz::Palette;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
@@ -38,6 +39,25 @@ pub struct NetworkViewProps {
     pub focus: Option<Focus>,
     /// Sets the focus.
     pub on_focus: Callback<Option<Focus>>,
+    /// In step mode, the phase just completed (highlights its layer, dims what is pending).
+    #[prop_or_default]
+    pub phase: Option<Phase>,
+}
+
+/// How layer `l` stands in the step: `"active"` (this phase's layer), `"pending"` (its
+/// forward values are not computed yet), `"grad-pending"` (its gradients are not), or none.
+pub fn layer_state(phase: Option<Phase>, l: usize, layers: usize) -> Option<&'static str> {
+    match phase? {
+        Phase::Forward(k) if l == k => Some("active"),
+        Phase::Forward(k) if l > k => Some("pending"),
+        Phase::Forward(_) => Some("grad-pending"),
+        Phase::Loss if l + 1 == layers => Some("active"),
+        Phase::Loss => Some("grad-pending"),
+        Phase::Backward(k) if l == k => Some("active"),
+        Phase::Backward(k) if l < k => Some("grad-pending"),
+        Phase::Backward(_) => None,
+        Phase::Update => Some("updated"),
+    }
 }
 
 struct Geo {
@@ -149,7 +169,7 @@ fn hit_link(layout: &Layout, net: &crate::nn::Network, x: f64, y: f64, tol: f64)
 }
 
 /// Draws every weight as a curve: colour = sign, thickness = magnitude.
-fn draw_links(canvas: &HtmlCanvasElement, layout: &Layout, net: &crate::nn::Network, palette: Palette, focus: Option<Focus>) {
+fn draw_links(canvas: &HtmlCanvasElement, layout: &Layout, net: &crate::nn::Network, palette: Palette, focus: Option<Focus>, phase: Option<Phase>) {
     let ratio = super::canvas::dpr();
     let (w, h) = (layout.g.width, layout.g.height);
     let (pw, ph) = ((w * ratio).round() as u32, (h * ratio).round() as u32);
@@ -163,9 +183,14 @@ fn draw_links(canvas: &HtmlCanvasElement, layout: &Layout, net: &crate::nn::Netw
     let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, w, h);
     let max_w = net.layers.iter().flat_map(|l| l.w.iter().map(|v| v.abs())).filter(|v| v.is_finite()).fold(0.0f64, f64::max).max(1e-9);
-    ctx.set_global_alpha(0.85);
     let mut focused = None;
+    let layers = net.layers.len();
     for (l, layer) in net.layers.iter().enumerate() {
+        ctx.set_global_alpha(match layer_state(phase, l, layers) {
+            Some("pending") => 0.18,
+            Some("grad-pending") => 0.55,
+            _ => 0.85,
+        });
         for i in 0..layer.inputs() {
             for j in 0..layer.units() {
                 let wv = layer.w[[i, j]];
@@ -259,14 +284,14 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         let root = root.clone();
         let links_ref = links_ref.clone();
         let engine = props.engine.clone();
-        use_effect_with((props.version, props.config.clone(), props.focus), move |(_, cfg, focus)| {
+        use_effect_with((props.version, props.config.clone(), props.focus, props.phase), move |(_, cfg, focus, phase)| {
             if let Some(el) = root.cast::<HtmlElement>() {
                 draw_maps(&el, &engine);
             }
             if let Some(c) = links_ref.cast::<HtmlCanvasElement>() {
                 let e = engine.0.borrow();
                 let layout = Layout::new(cfg, e.trainer.net());
-                draw_links(&c, &layout, e.trainer.net(), e.palette, *focus);
+                draw_links(&c, &layout, e.trainer.net(), e.palette, *focus, *phase);
             }
         });
     }
@@ -350,8 +375,9 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             let fnode = Focus::Neuron(l, j);
             let fbias = Focus::Bias(l, j);
             let is_out = l == net.layers.len() - 1;
+            let state = layer_state(props.phase, l, net.layers.len());
             nodes.push(html! {
-                <div class={classes!("node", is_out.then_some("output"), (focus == Some(fnode)).then_some("focused"))} {style}
+                <div class={classes!("node", is_out.then_some("output"), (focus == Some(fnode)).then_some("focused"), state)} {style}
                      tabindex="0" role="button" data-testid={format!("neuron-{}-{}", l + 1, j + 1)}
                      aria-label={format!("layer {} neuron {}", l + 1, j + 1)}
                      onfocus={set_focus(fnode)} onmouseenter={hover(fnode)}>

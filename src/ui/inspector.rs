@@ -1,0 +1,423 @@
+//! The step-mode inspector: for the focused weight, bias or neuron and one sample of
+//! the batch, the numbers of each phase written out in MathML — all read from the
+//! trainer's [`StepTrace`](crate::train::StepTrace), none recomputed here.
+
+use super::engine::EngineHandle;
+use super::mathml::{d, frac, i, math, n, num, o, row, sqrt, sub, sup, t};
+use super::network_view::Focus;
+use crate::nn::{Activation, Loss, OptimizerConfig};
+use crate::train::gradcheck::GradCheck;
+use crate::train::trace::{bias_offset, weight_offset};
+use crate::train::Phase;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// The parameter the inspector follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// `W[l][i, j]`.
+    Weight(usize, usize, usize),
+    /// `b[l][j]`.
+    Bias(usize, usize),
+}
+
+impl Target {
+    /// From the diagram's focus (a neuron stands for its bias); `None` → the first weight.
+    pub fn from_focus(f: Option<Focus>) -> Target {
+        match f {
+            Some(Focus::Weight(l, i, j)) => Target::Weight(l, i, j),
+            Some(Focus::Bias(l, j)) | Some(Focus::Neuron(l, j)) => Target::Bias(l, j),
+            None => Target::Weight(0, 0, 0),
+        }
+    }
+    /// Layer and neuron.
+    pub fn neuron(self) -> (usize, usize) {
+        match self {
+            Target::Weight(l, _, j) | Target::Bias(l, j) => (l, j),
+        }
+    }
+    /// The weight a gradient check uses (a bias is checked through its neuron's first weight).
+    pub fn check_weight(self) -> (usize, usize, usize) {
+        match self {
+            Target::Weight(l, i, j) => (l, i, j),
+            Target::Bias(l, j) => (l, 0, j),
+        }
+    }
+}
+
+/// Props of [`Inspector`].
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    /// The engine.
+    pub engine: EngineHandle,
+    /// Re-render when this changes.
+    pub version: u64,
+    /// What to inspect.
+    pub target: Target,
+    /// Which sample of the batch.
+    pub sample: usize,
+    /// Chooses the sample.
+    pub on_sample: Callback<usize>,
+    /// The phase just completed (`None` between steps).
+    pub phase: Option<Phase>,
+    /// Result of the last gradient check.
+    pub check: Option<Result<GradCheck, String>>,
+    /// Runs a gradient check.
+    pub on_check: Callback<()>,
+}
+
+fn weight_name(l: usize, ii: usize, j: usize) -> Html {
+    html! { <msubsup><mi>{ "w" }</mi><mrow><mn>{ ii + 1 }</mn><mo>{ "→" }</mo><mn>{ j + 1 }</mn></mrow><mrow><mo>{ "(" }</mo><mn>{ l + 1 }</mn><mo>{ ")" }</mo></mrow></msubsup> }
+}
+
+fn layer_sym(s: &str, l: usize, j: usize) -> Html {
+    html! { <msubsup><mi>{ s.to_string() }</mi><mn>{ j + 1 }</mn><mrow><mo>{ "(" }</mo><mn>{ l + 1 }</mn><mo>{ ")" }</mo></mrow></msubsup> }
+}
+
+/// Full-precision text for the test ids (round-trips through `Number(...)`).
+fn exact(v: f64) -> String {
+    format!("{v}")
+}
+
+fn section(title: &str, current: bool, body: Html) -> Html {
+    html! {
+        <section class={classes!("insp-section", current.then_some("current"))}>
+            <h3>{ title.to_string() }</h3>
+            { body }
+        </section>
+    }
+}
+
+/// The inspector panel.
+#[component]
+pub fn Inspector(props: &InspectorProps) -> Html {
+    let e = props.engine.0.borrow();
+    let trainer = &e.trainer;
+    let net = trainer.net();
+    let tr = trainer.trace();
+    let layers = net.layers.len();
+    let (l, j) = props.target.neuron();
+    let valid = l < layers
+        && j < net.layers[l].units()
+        && match props.target {
+            Target::Weight(_, ii, _) => ii < net.layers[l].inputs(),
+            Target::Bias(..) => true,
+        };
+    if !valid {
+        return html! { <div class="inspector" data-testid="inspector"><p class="muted">{ "Focus a neuron, weight or bias in the diagram." }</p></div> };
+    }
+    let (d_in, units) = (net.layers[l].inputs(), net.layers[l].units());
+    let sizes = net.tensor_sizes();
+    let flat = match props.target {
+        Target::Weight(_, ii, _) => weight_offset(&sizes, l, ii, j, units),
+        Target::Bias(..) => bias_offset(&sizes, l, j),
+    };
+    let current_value = match props.target {
+        Target::Weight(_, ii, _) => net.layers[l].w[[ii, j]],
+        Target::Bias(..) => net.layers[l].b[j],
+    };
+    let pname = match props.target {
+        Target::Weight(_, ii, _) => weight_name(l, ii, j),
+        Target::Bias(..) => layer_sym("b", l, j),
+    };
+    let title = match props.target {
+        Target::Weight(_, ii, _) => {
+            let from = if l == 0 { format!("input {}", ii + 1) } else { format!("layer {} neuron {}", l, ii + 1) };
+            format!("weight {from} → layer {} neuron {}", l + 1, j + 1)
+        }
+        Target::Bias(..) => format!("bias of layer {} neuron {}", l + 1, j + 1),
+    };
+    // Parameters the step used: before the update (kept in the trace once it has run).
+    let step_params: Vec<f64> = match &tr.update {
+        Some(u) => u.params_before.clone(),
+        None => net.flat_params(),
+    };
+    let nb = tr.batch.len();
+    let r = props.sample.min(nb.saturating_sub(1));
+    let phase = props.phase;
+    let is = |p: fn(Phase) -> bool| phase.is_some_and(p);
+    let lt = tr.layers.get(l);
+    let mut sections = Vec::new();
+
+    // ----- forward -----
+    if let Some((x, z, a)) = lt.and_then(|lt| Some((lt.input.as_ref()?, lt.z.as_ref()?, lt.a.as_ref()?))) {
+        let mut terms = Vec::new();
+        for ii in 0..d_in {
+            let w = step_params[weight_offset(&sizes, l, ii, j, units)];
+            let hl = matches!(props.target, Target::Weight(_, fi, _) if fi == ii);
+            if ii > 0 {
+                terms.push(o("+"));
+            }
+            terms.push(html! { <mrow class={classes!(hl.then_some("hl"))}>{ n(w) }<mo>{ "·" }</mo>{ n(x[[r, ii]]) }</mrow> });
+        }
+        let b = step_params[bias_offset(&sizes, l, j)];
+        let sym_terms: Vec<Html> = vec![
+            html! { <munder><mo>{ "∑" }</mo><mi>{ "i" }</mi></munder> },
+            html! { <msub><mi>{ "w" }</mi><mrow><mi>{ "i" }</mi><mn>{ j + 1 }</mn></mrow></msub> },
+            o("·"),
+            if l == 0 { html! { <msub><mi>{ "x" }</mi><mi>{ "i" }</mi></msub> } } else { layer_sym("a", l - 1, 0) },
+            o("+"),
+            layer_sym("b", l, j),
+        ];
+        let act = net.layers[l].activation;
+        let body = html! {
+            <>
+            { math(vec![layer_sym("z", l, j), o("="), row(sym_terms), o("="), row(terms), o("+"), n(b), o("="), n(z[[r, j]])]) }
+            { math(vec![layer_sym("a", l, j), o("="), i(act_name(act)), o("("), layer_sym("z", l, j), o(")"), o("="), n(a[[r, j]])]) }
+            </>
+        };
+        sections.push(section(&format!("Forward · layer {}", l + 1), is(|p| matches!(p, Phase::Forward(_))), body));
+    }
+
+    // ----- loss -----
+    if let (Some(loss), Some(sl), Some(y), Some(out)) =
+        (tr.loss, tr.sample_loss.as_ref(), tr.y.as_ref(), tr.layers.last().and_then(|t| t.a.as_ref()))
+    {
+        let k = y.ncols();
+        let preds: Vec<Html> = (0..k).map(|c| n(out[[r, c]])).collect();
+        let targets: Vec<Html> = (0..k).map(|c| n(y[[r, c]])).collect();
+        let join = |v: Vec<Html>| {
+            if v.len() == 1 {
+                return v.into_iter().next().unwrap_or_default();
+            }
+            let mut items = vec![o("(")];
+            for (c, h) in v.into_iter().enumerate() {
+                if c > 0 {
+                    items.push(o(","));
+                }
+                items.push(h);
+            }
+            items.push(o(")"));
+            row(items)
+        };
+        let formula = match trainer.config().loss {
+            Loss::Mse => row(vec![frac(i("1"), i("K")), o("∑"), sup(row(vec![o("("), i("a"), o("−"), i("y"), o(")")]), i("2"))]),
+            Loss::BinaryCrossEntropy => row(vec![o("−"), o("["), i("y"), i("log"), i("a"), o("+"), o("("), i("1"), o("−"), i("y"), o(")"), i("log"), o("("), i("1"), o("−"), i("a"), o(")"), o("]")]),
+            Loss::SoftmaxCrossEntropy => row(vec![o("−"), o("∑"), i("y"), i("log"), i("a")]),
+        };
+        let body = html! {
+            <>
+            <p class="insp-kv">{ "prediction " }<b data-testid="inspector-prediction">{ (0..k).map(|c| num(out[[r, c]])).collect::<Vec<_>>().join(", ") }</b>
+                { " · target " }<b>{ (0..k).map(|c| num(y[[r, c]])).collect::<Vec<_>>().join(", ") }</b></p>
+            { math(vec![sub("ℓ", &format!("{}", r + 1)), o("="), formula, o(","), t(" a = "), join(preds), o(","), t(" y = "), join(targets), o("⇒"), sub("ℓ", &format!("{}", r + 1)), o("="), n(sl[r])]) }
+            { math(vec![i("L"), o("="), frac(i("1"), i("N")), o("∑"), sub("ℓ", "r"), o("="), frac(i("1"), html! { <mn>{ nb }</mn> }), o("·"), n(sl.iter().sum()), o("="), n(loss)]) }
+            </>
+        };
+        sections.push(section("Loss", is(|p| p == Phase::Loss), body));
+    }
+
+    // ----- backward -----
+    if let Some((da, dz)) = lt.and_then(|lt| Some((lt.da.as_ref()?, lt.dz.as_ref()?))) {
+        let (dav, dzv) = (da[[r, j]], dz[[r, j]]);
+        let softmax = net.layers[l].activation == Activation::Softmax;
+        let sigma = if dav != 0.0 { dzv / dav } else { f64::NAN };
+        let sp = html! { <mrow><msup><mi>{ "σ" }</mi><mo>{ "′" }</mo></msup><mo>{ "(" }</mo>{ layer_sym("z", l, j) }<mo>{ ")" }</mo></mrow> };
+        let mut rows = vec![math(vec![d("ℓ", layer_sym("a", l, j)), o("="), n(dav)])];
+        if softmax {
+            rows.push(math(vec![d("ℓ", layer_sym("z", l, j)), o("="), i("a"), o("−"), i("y"), o("="), n(dzv), t("  (softmax and cross-entropy together)")]));
+        } else {
+            rows.push(math(vec![sp.clone(), o("="), d("ℓ", i("z")), o("/"), d("ℓ", i("a")), o("="), if sigma.is_nan() { t("— (∂ℓ/∂a = 0)") } else { n(sigma) }]));
+            rows.push(math(vec![d("ℓ", layer_sym("z", l, j)), o("="), d("ℓ", i("a")), o("·"), sp.clone(), o("="), n(dzv)]));
+        }
+        let lt = lt.expect("checked");
+        match props.target {
+            Target::Weight(_, ii, _) => {
+                if let (Some(per), Some(data), Some(full), Some(x)) = (lt.dw_samples.as_ref(), lt.dw_data.as_ref(), lt.dw.as_ref(), lt.input.as_ref()) {
+                    let prev = if l == 0 { sub("x", &format!("{}", ii + 1)) } else { layer_sym("a", l - 1, ii) };
+                    let chain = if softmax {
+                        vec![d("ℓ", i("z")), o("·"), prev.clone()]
+                    } else {
+                        vec![d("ℓ", i("a")), o("·"), sp.clone(), o("·"), prev.clone()]
+                    };
+                    let nums = if softmax || sigma.is_nan() {
+                        vec![n(dzv), o("·"), n(x[[r, ii]])]
+                    } else {
+                        vec![n(dav), o("·"), n(sigma), o("·"), n(x[[r, ii]])]
+                    };
+                    let mut m = vec![d("ℓ", pname.clone()), o("=")];
+                    m.extend(chain);
+                    m.push(o("="));
+                    m.extend(nums);
+                    m.push(o("="));
+                    m.push(n(per[[r, ii, j]]));
+                    rows.push(math(m));
+                    let samples: Vec<f64> = (0..per.shape()[0]).map(|s| per[[s, ii, j]]).collect();
+                    rows.push(per_sample(&samples, data[[ii, j]], full[[ii, j]], r, &tr.batch));
+                }
+            }
+            Target::Bias(..) => {
+                if let Some(db) = lt.db.as_ref() {
+                    rows.push(math(vec![d("ℓ", pname.clone()), o("="), d("ℓ", i("z")), o("="), n(dzv)]));
+                    let samples: Vec<f64> = (0..dz.nrows()).map(|s| dz[[s, j]]).collect();
+                    rows.push(per_sample(&samples, db[j], db[j], r, &tr.batch));
+                }
+            }
+        }
+        sections.push(section(&format!("Backward · layer {}", l + 1), is(|p| matches!(p, Phase::Backward(_))), html! { <>{ for rows }</> }));
+    }
+
+    // ----- update -----
+    if let Some(u) = tr.update.as_ref() {
+        let slot = 2 * l + matches!(props.target, Target::Bias(..)) as usize;
+        let idx = match props.target {
+            Target::Weight(_, ii, _) => ii * units + j,
+            Target::Bias(..) => j,
+        };
+        let g = match props.target {
+            Target::Weight(_, ii, _) => lt.and_then(|t| t.dw.as_ref()).map(|w| w[[ii, j]]),
+            Target::Bias(..) => lt.and_then(|t| t.db.as_ref()).map(|b| b[j]),
+        }
+        .unwrap_or(f64::NAN);
+        let old = u.params_before.get(flat).copied().unwrap_or(f64::NAN);
+        let delta = u.delta.get(flat).copied().unwrap_or(f64::NAN);
+        let pick = |s: &crate::nn::OptimizerState, f: fn(&crate::nn::SlotState) -> &Vec<f64>| {
+            s.slots.get(slot).and_then(|x| f(x).get(idx)).copied().unwrap_or(f64::NAN)
+        };
+        let (sb, sa) = (&u.state_before, &u.state_after);
+        let lr = u.lr;
+        let w = || pname.clone();
+        let mut rows = vec![math(vec![i("g"), o("="), d("L", w()), o("="), n(g), o(","), i("γ"), o("="), n(lr), o(","), i("t"), o("="), html! { <mn>{ u.t }</mn> }])];
+        match trainer.config().optimizer {
+            OptimizerConfig::Sgd(c) if c.momentum == 0.0 => {
+                rows.push(math(vec![w(), o("←"), w(), o("−"), i("γ"), i("g"), o("="), n(old), o("−"), n(lr), o("·"), n(g)]));
+            }
+            OptimizerConfig::Sgd(c) => {
+                let (b0, b1) = (pick(sb, |s| &s.momentum), pick(sa, |s| &s.momentum));
+                if u.t == 1 {
+                    rows.push(math(vec![sub("b", "1"), o("="), i("g"), o("="), n(b1)]));
+                } else {
+                    rows.push(math(vec![sub("b", "t"), o("="), i("μ"), sub("b", "t−1"), o("+"), o("("), i("1"), o("−"), i("τ"), o(")"), i("g"), o("="), n(c.momentum), o("·"), n(b0), o("+"), n(1.0 - c.dampening), o("·"), n(g), o("="), n(b1)]));
+                }
+                if c.nesterov {
+                    rows.push(math(vec![w(), o("←"), w(), o("−"), i("γ"), o("("), i("g"), o("+"), i("μ"), sub("b", "t"), o(")"), o("="), n(old), o("−"), n(lr), o("·"), o("("), n(g), o("+"), n(c.momentum), o("·"), n(b1), o(")")]));
+                } else {
+                    rows.push(math(vec![w(), o("←"), w(), o("−"), i("γ"), sub("b", "t"), o("="), n(old), o("−"), n(lr), o("·"), n(b1)]));
+                }
+            }
+            OptimizerConfig::Adagrad(c) => {
+                let (s0, s1) = (pick(sb, |s| &s.square), pick(sa, |s| &s.square));
+                let clr = lr / (1.0 + (u.t - 1) as f64 * c.lr_decay);
+                rows.push(math(vec![i("G"), o("←"), i("G"), o("+"), sup(i("g"), i("2")), o("="), n(s0), o("+"), sup(n(g), i("2")), o("="), n(s1)]));
+                rows.push(math(vec![w(), o("←"), w(), o("−"), frac(row(vec![i("γ̃"), i("g")]), row(vec![sqrt(i("G")), o("+"), i("ε")])), o("="), n(old), o("−"), frac(row(vec![n(clr), o("·"), n(g)]), row(vec![sqrt(n(s1)), o("+"), n(c.eps)]))]));
+            }
+            OptimizerConfig::Rmsprop(c) => {
+                let (v0, v1) = (pick(sb, |s| &s.square), pick(sa, |s| &s.square));
+                rows.push(math(vec![i("v"), o("←"), i("α"), i("v"), o("+"), o("("), i("1"), o("−"), i("α"), o(")"), sup(i("g"), i("2")), o("="), n(c.alpha), o("·"), n(v0), o("+"), n(1.0 - c.alpha), o("·"), sup(n(g), i("2")), o("="), n(v1)]));
+                let mut vt = v1;
+                if c.centered {
+                    let (m0, m1) = (pick(sb, |s| &s.mean), pick(sa, |s| &s.mean));
+                    rows.push(math(vec![i("ḡ"), o("←"), i("α"), i("ḡ"), o("+"), o("("), i("1"), o("−"), i("α"), o(")"), i("g"), o("="), n(c.alpha), o("·"), n(m0), o("+"), n(1.0 - c.alpha), o("·"), n(g), o("="), n(m1)]));
+                    vt = v1 - m1 * m1;
+                    rows.push(math(vec![i("ṽ"), o("="), i("v"), o("−"), sup(i("ḡ"), i("2")), o("="), n(vt)]));
+                }
+                if c.momentum > 0.0 {
+                    let (b0, b1) = (pick(sb, |s| &s.momentum), pick(sa, |s| &s.momentum));
+                    rows.push(math(vec![i("b"), o("←"), i("μ"), i("b"), o("+"), frac(i("g"), row(vec![sqrt(i("ṽ")), o("+"), i("ε")])), o("="), n(c.momentum), o("·"), n(b0), o("+"), frac(n(g), row(vec![sqrt(n(vt)), o("+"), n(c.eps)])), o("="), n(b1)]));
+                    rows.push(math(vec![w(), o("←"), w(), o("−"), i("γ"), i("b"), o("="), n(old), o("−"), n(lr), o("·"), n(b1)]));
+                } else {
+                    rows.push(math(vec![w(), o("←"), w(), o("−"), frac(row(vec![i("γ"), i("g")]), row(vec![sqrt(i("ṽ")), o("+"), i("ε")])), o("="), n(old), o("−"), frac(row(vec![n(lr), o("·"), n(g)]), row(vec![sqrt(n(vt)), o("+"), n(c.eps)]))]));
+                }
+            }
+            OptimizerConfig::Adam(c) => {
+                let (m0, m1) = (pick(sb, |s| &s.mean), pick(sa, |s| &s.mean));
+                let (v0, v1) = (pick(sb, |s| &s.square), pick(sa, |s| &s.square));
+                let (bc1, bc2) = u.bias_corrections.unwrap_or((f64::NAN, f64::NAN));
+                rows.push(math(vec![i("m"), o("←"), sub("β", "1"), i("m"), o("+"), o("("), i("1"), o("−"), sub("β", "1"), o(")"), i("g"), o("="), n(c.beta1), o("·"), n(m0), o("+"), n(1.0 - c.beta1), o("·"), n(g), o("="), n(m1)]));
+                rows.push(math(vec![i("v"), o("←"), sub("β", "2"), i("v"), o("+"), o("("), i("1"), o("−"), sub("β", "2"), o(")"), sup(i("g"), i("2")), o("="), n(c.beta2), o("·"), n(v0), o("+"), n(1.0 - c.beta2), o("·"), sup(n(g), i("2")), o("="), n(v1)]));
+                let vmax = if c.amsgrad { pick(sa, |s| &s.max_square) } else { v1 };
+                if c.amsgrad {
+                    rows.push(math(vec![sub("v", "max"), o("="), i("max"), o("("), sub("v", "max"), o(","), i("v"), o(")"), o("="), n(vmax)]));
+                }
+                rows.push(math(vec![
+                    i("m̂"), o("="), frac(i("m"), row(vec![i("1"), o("−"), sup(sub("β", "1"), i("t"))])), o("="), frac(n(m1), n(bc1)), o("="), n(m1 / bc1), o(","),
+                    i("v̂"), o("="), frac(i(if c.amsgrad { "v_max" } else { "v" }), row(vec![i("1"), o("−"), sup(sub("β", "2"), i("t"))])), o("="), frac(n(vmax), n(bc2)), o("="), n(vmax / bc2),
+                ]));
+                rows.push(math(vec![w(), o("←"), w(), o("−"), frac(row(vec![i("γ"), i("m̂")]), row(vec![sqrt(i("v̂")), o("+"), i("ε")])), o("="), n(old), o("−"), frac(row(vec![n(lr), o("·"), n(m1 / bc1)]), row(vec![sqrt(n(vmax / bc2)), o("+"), n(c.eps)]))]));
+            }
+        }
+        rows.push(html! {
+            <p class="insp-kv big">{ "old " }<b>{ num(old) }</b>{ " → new " }<b>{ num(old + delta) }</b>
+                { " · Δ = " }<b data-testid="inspector-dw">{ exact(delta) }</b></p>
+        });
+        sections.push(section("Update", is(|p| p == Phase::Update), rows.into_iter().collect::<Html>()));
+    }
+
+    // ----- gradient check -----
+    let (cl, ci, cj) = props.target.check_weight();
+    let check = match &props.check {
+        Some(Ok(c)) => html! {
+            <p class={classes!("insp-kv", if c.relative_error < 1e-6 { "ok" } else { "bad" })} data-testid="grad-check-result">
+                { format!("w[{}]{}→{}: numeric (J(w+h) − J(w−h))/2h = {} · backprop {} · relative error {:.3e}", c.layer + 1, c.i + 1, c.j + 1, num(c.numeric), num(c.backprop), c.relative_error) }
+            </p>
+        },
+        Some(Err(msg)) => html! { <p class="insp-kv bad" data-testid="grad-check-result">{ format!("Gradient check not possible: {msg}.") }</p> },
+        None => html! {},
+    };
+    let on_check = props.on_check.reform(|_: MouseEvent| ());
+    let on_sample = {
+        let cb = props.on_sample.clone();
+        Callback::from(move |ev: Event| {
+            let el: HtmlSelectElement = ev.target_unchecked_into();
+            cb.emit(el.selected_index().max(0) as usize);
+        })
+    };
+    html! {
+        <div class="inspector" data-testid="inspector">
+            <div class="insp-head">
+                <strong>{ title }</strong>
+                <span class="insp-kv">{ "value now " }<b data-testid="inspector-w">{ exact(current_value) }</b></span>
+                if nb > 0 {
+                    <label class="field inline"><span class="field-label">{ "sample" }</span>
+                        <select data-testid="inspector-sample" onchange={on_sample}>
+                            { for tr.batch.iter().enumerate().map(|(s, idx)| html! {
+                                <option selected={s == r}>{ format!("{} of {nb} (#{idx})", s + 1) }</option>
+                            }) }
+                        </select>
+                    </label>
+                }
+            </div>
+            if sections.is_empty() {
+                <p class="muted">{ "Press “Next phase” (or “.”) to run the forward pass of the first layer; the numbers of every phase appear here." }</p>
+            }
+            { for sections }
+            <div class="insp-check">
+                <button type="button" class="btn btn-small" data-testid="grad-check" onclick={on_check}
+                    title="Compare backprop with a central difference of the batch loss (mean + penalty)">
+                    { format!("Gradient check w[{}]{}→{}", cl + 1, ci + 1, cj + 1) }
+                </button>
+                { check }
+            </div>
+        </div>
+    }
+}
+
+fn act_name(a: Activation) -> &'static str {
+    match a {
+        Activation::Linear => "id",
+        Activation::Sigmoid => "sigmoid",
+        Activation::Tanh => "tanh",
+        Activation::Relu => "ReLU",
+        Activation::LeakyRelu => "leakyReLU",
+        Activation::Softmax => "softmax",
+    }
+}
+
+/// The per-sample gradients of the parameter beside their mean and the gradient with the penalty.
+fn per_sample(samples: &[f64], mean: f64, full: f64, current: usize, batch: &[usize]) -> Html {
+    const SHOWN: usize = 16;
+    html! {
+        <div class="per-sample">
+            <div class="per-list">
+                { for samples.iter().take(SHOWN).enumerate().map(|(s, v)| html! {
+                    <span class={classes!("chip-num", (s == current).then_some("current"))} title={format!("sample #{}", batch.get(s).copied().unwrap_or(0))}>
+                        <small>{ format!("ℓ{}", s + 1) }</small>{ num(*v) }
+                    </span>
+                }) }
+                if samples.len() > SHOWN { <span class="muted">{ format!("… {} more", samples.len() - SHOWN) }</span> }
+            </div>
+            <p class="insp-kv">{ format!("mean over {} samples ", samples.len()) }<b data-testid="inspector-grad-data">{ num(mean) }</b>
+                { " · with L1/L2 " }<b data-testid="inspector-grad">{ num(full) }</b>
+                if full != mean { <span class="muted">{ format!(" (penalty term {})", num(full - mean)) }</span> }</p>
+        </div>
+    }
+}
