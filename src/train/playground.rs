@@ -199,6 +199,18 @@ impl Default for Playground {
     }
 }
 
+/// The raw train, validation and test points and where each came from.
+pub struct Parts {
+    /// Training points (hand-added ones last).
+    pub train: Dataset,
+    /// Validation points.
+    pub validation: Dataset,
+    /// Test points.
+    pub test: Dataset,
+    /// Origin of each point of the three parts.
+    pub sources: [Vec<Source>; 3],
+}
+
 /// What [`Playground::build`] makes.
 pub struct Built {
     /// The trainer.
@@ -287,7 +299,7 @@ impl Playground {
     }
 
     /// Raw data after the split and the hand edits (removals, then additions to training).
-    pub fn datasets(&self) -> Result<(Dataset, Dataset, Dataset, [Vec<Source>; 3]), String> {
+    pub fn datasets(&self) -> Result<Parts, String> {
         let data = self.generator().generate()?;
         // Split first, so editing points never moves the others between parts.
         let parts = Split::partition(data.len(), &self.split_ratio(), self.seed)
@@ -314,7 +326,7 @@ impl Playground {
         if self.dataset.is_2d() {
             sources[0].extend((0..self.added.len()).map(Source::Added));
         }
-        Ok((split.train, split.validation, split.test, sources))
+        Ok(Parts { train: split.train, validation: split.validation, test: split.test, sources })
     }
 
     /// Inputs and targets the network trains on.
@@ -339,7 +351,7 @@ impl Playground {
 
     /// Makes the data, the network and the trainer.
     pub fn build(&self) -> Result<Built, String> {
-        let (train, validation, test, sources) = self.datasets()?;
+        let Parts { train, validation, test, sources } = self.datasets()?;
         let data = self.train_data(&train, &validation, &test);
         let net = self.initial_network(data.train_x.ncols())?;
         let mut config = self.train_config();
