@@ -451,7 +451,7 @@ pub fn App() -> Html {
                 }));
                 return;
             }
-            engine.0.borrow_mut().next();
+            engine.0.borrow_mut().next_phase();
             after_phase(before);
         })
     };
@@ -464,7 +464,7 @@ pub fn App() -> Html {
                 return;
             }
             let before = engine.0.borrow().trainer.updates();
-            if engine.0.borrow_mut().prev() {
+            if engine.0.borrow_mut().prev_phase() {
                 after_phase(before);
             }
         })

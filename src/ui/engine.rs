@@ -123,7 +123,7 @@ pub struct Engine {
     pub step_mode: bool,
     /// What "next" runs in step mode.
     pub granularity: Granularity,
-    /// The update count right after a traced update made by [`next`](Self::next) (the
+    /// The update count right after a traced update made by [`next_phase`](Self::next_phase) (the
     /// trace's update is the current phase while this equals the trainer's count).
     pub traced_update: Option<u64>,
     version: u64,
@@ -294,7 +294,7 @@ impl Engine {
     }
 
     /// "Next" in step mode: one phase, or a whole epoch. Returns the updates made.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_phase(&mut self) -> u64 {
         let before = self.trainer.updates();
         match self.granularity {
             Granularity::Epoch => {
@@ -313,7 +313,7 @@ impl Engine {
     }
 
     /// "Previous" in step mode: undoes one phase (restoring the exact earlier state).
-    pub fn prev(&mut self) -> bool {
+    pub fn prev_phase(&mut self) -> bool {
         let before = self.trainer.updates();
         let ok = self.trainer.prev_phase();
         self.traced_update = None;
