@@ -14,6 +14,13 @@ pub fn prepare(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, 
     let ratio = dpr();
     let (w, h) = (canvas.client_width() as f64, canvas.client_height() as f64);
     let (w, h) = if w > 0.0 && h > 0.0 { (w, h) } else { (canvas.width() as f64 / ratio, canvas.height() as f64 / ratio) };
+    prepare_sized(canvas, w, h).map(|ctx| (ctx, w, h))
+}
+
+/// Gives the canvas a backing store of `w × h` CSS pixels × devicePixelRatio, and returns
+/// its 2-D context scaled so that drawing uses CSS pixels.
+pub fn prepare_sized(canvas: &HtmlCanvasElement, w: f64, h: f64) -> Option<CanvasRenderingContext2d> {
+    let ratio = dpr();
     let (pw, ph) = ((w * ratio).round() as u32, (h * ratio).round() as u32);
     if canvas.width() != pw || canvas.height() != ph {
         canvas.set_width(pw.max(1));
@@ -21,12 +28,13 @@ pub fn prepare(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, 
     }
     let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
     ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok()?;
-    Some((ctx, w, h))
+    Some(ctx)
 }
 
-/// Draws an `n × n` RGBA buffer scaled to `w × h` CSS pixels at `(x, y)`, through a
+/// Draws an `n × n` RGBA buffer scaled to the `dest = (x, y, w, h)` rectangle (CSS pixels), through a
 /// scratch canvas (smoothing on, so the field looks continuous at any size).
-pub fn blit_rgba(ctx: &CanvasRenderingContext2d, scratch: &HtmlCanvasElement, rgba: &[u8], n: u32, x: f64, y: f64, w: f64, h: f64) {
+pub fn blit_rgba(ctx: &CanvasRenderingContext2d, scratch: &HtmlCanvasElement, rgba: &[u8], n: u32, dest: (f64, f64, f64, f64)) {
+    let (x, y, w, h) = dest;
     if scratch.width() != n || scratch.height() != n {
         scratch.set_width(n);
         scratch.set_height(n);

@@ -37,8 +37,10 @@ pub fn select<T: Clone + PartialEq + 'static>(
     }
 }
 
-/// A labelled range input with its value shown; emits the new value on input.
-pub fn range(testid: &str, label: &str, min: f64, max: f64, step: f64, value: f64, shown: String, on: Callback<f64>) -> Html {
+/// A labelled range input with its value shown; `bounds` is `(min, max, step)`; emits the
+/// new value on input.
+pub fn range(testid: &str, label: &str, bounds: (f64, f64, f64), value: f64, shown: String, on: Callback<f64>) -> Html {
+    let (min, max, step) = bounds;
     let oninput = Callback::from(move |e: InputEvent| {
         let el: HtmlInputElement = e.target_unchecked_into();
         if let Ok(v) = el.value().parse::<f64>() {
@@ -322,13 +324,13 @@ pub fn DataPanel(props: &DataPanelProps) -> Html {
                     </button>
                 }) }
             </div>
-            { range("noise", "Noise", 0.0, 50.0, 5.0, c.noise * 100.0, format!("{:.0}%", c.noise * 100.0),
+            { range("noise", "Noise", (0.0, 50.0, 5.0), c.noise * 100.0, format!("{:.0}%", c.noise * 100.0),
                 edit(c, on, |p, v: f64| p.noise = (v / 100.0).clamp(0.0, 0.5))) }
-            { range("train-ratio", "Training data", 10.0, 90.0, 10.0, c.train_pct as f64, format!("{}%", c.train_pct),
+            { range("train-ratio", "Training data", (10.0, 90.0, 10.0), c.train_pct as f64, format!("{}%", c.train_pct),
                 edit(c, on, |p, v: f64| { p.train_pct = v as u32; p.val_pct = p.val_pct.min(100 - p.train_pct); })) }
-            { range("val-ratio", "Validation data", 0.0, 40.0, 5.0, c.val_pct as f64, format!("{}% (test {}%)", c.val_pct, test_pct),
+            { range("val-ratio", "Validation data", (0.0, 40.0, 5.0), c.val_pct as f64, format!("{}% (test {}%)", c.val_pct, test_pct),
                 edit(c, on, |p, v: f64| p.val_pct = (v as u32).min(100 - p.train_pct))) }
-            { range("batch", "Batch size", 1.0, n_train, 1.0, (c.batch as f64).min(n_train), format!("{}", c.batch),
+            { range("batch", "Batch size", (1.0, n_train, 1.0), (c.batch as f64).min(n_train), format!("{}", c.batch),
                 edit(c, on, |p, v: f64| p.batch = v.max(1.0) as usize)) }
             <div class="row">
                 <button type="button" class="btn" data-testid="regenerate" onclick={regenerate}>{ "Regenerate" }</button>

@@ -170,17 +170,10 @@ fn hit_link(layout: &Layout, net: &crate::nn::Network, x: f64, y: f64, tol: f64)
 
 /// Draws every weight as a curve: colour = sign, thickness = magnitude.
 fn draw_links(canvas: &HtmlCanvasElement, layout: &Layout, net: &crate::nn::Network, palette: Palette, focus: Option<Focus>, phase: Option<Phase>) {
-    let ratio = super::canvas::dpr();
     let (w, h) = (layout.g.width, layout.g.height);
-    let (pw, ph) = ((w * ratio).round() as u32, (h * ratio).round() as u32);
-    if canvas.width() != pw || canvas.height() != ph {
-        canvas.set_width(pw);
-        canvas.set_height(ph);
-    }
-    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|x| x.dyn_into::<CanvasRenderingContext2d>().ok()) else {
+    let Some(ctx) = super::canvas::prepare_sized(canvas, w, h) else {
         return;
     };
-    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, w, h);
     let max_w = net.layers.iter().flat_map(|l| l.w.iter().map(|v| v.abs())).filter(|v| v.is_finite()).fold(0.0f64, f64::max).max(1e-9);
     let mut focused = None;

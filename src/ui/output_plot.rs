@@ -53,6 +53,9 @@ fn shape(ctx: &CanvasRenderingContext2d, kind: usize, x: f64, y: f64, r: f64) {
     }
 }
 
+/// Points of one shape (0 circle, 1 diamond, 2 triangle) and colour level, in pixels.
+type ShapeGroup = ((usize, i32), Vec<(f64, f64)>);
+
 /// Draws the plot onto `canvas`.
 pub fn draw(canvas: &HtmlCanvasElement, e: &Engine) {
     let Some((ctx, w, h)) = prepare(canvas) else {
@@ -66,7 +69,7 @@ pub fn draw(canvas: &HtmlCanvasElement, e: &Engine) {
         let mut buf = buf.borrow_mut();
         let map = &e.output;
         map.fill_rgba(&mut buf, palette, e.config.discretize, |v| v);
-        SCRATCH.with(|s| blit_rgba(&ctx, s, &buf, map.n as u32, 0.0, 0.0, side, side));
+        SCRATCH.with(|s| blit_rgba(&ctx, s, &buf, map.n as u32, (0.0, 0.0, side, side)));
     });
     let to_px = |x1: f64, x2: f64| {
         let (u, v) = e.output.to_unit(x1, x2);
@@ -77,7 +80,7 @@ pub fn draw(canvas: &HtmlCanvasElement, e: &Engine) {
     let parts: [(&crate::data::Dataset, usize, bool); 3] =
         [(&e.train, 0, true), (&e.validation, 1, e.config.show_test), (&e.test, 2, e.config.show_test)];
     // One path per (shape, colour): a few canvas calls instead of one per point.
-    let mut groups: Vec<((usize, i32), Vec<(f64, f64)>)> = Vec::new();
+    let mut groups: Vec<ShapeGroup> = Vec::new();
     let mut rings = Vec::new();
     for (part, (d, kind, visible)) in parts.iter().enumerate() {
         if !visible {

@@ -5,7 +5,7 @@ use super::engine::{Engine, Granularity};
 use crate::train::{Phase, Trainer};
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlSelectElement, KeyboardEvent};
+use web_sys::{HtmlCanvasElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
 /// The phase the trainer has just completed: `last_phase()`, or `Update` right after a
@@ -145,18 +145,11 @@ const LAYER_COLOURS: [&str; 9] = ["#1f4e8c", "#e07a1f", "#2a9d5b", "#a4161a", "#
 
 /// Draws `‖∂L/∂θ_l‖` per layer over the recorded updates (log scale).
 pub fn draw_grad_norms(canvas: &HtmlCanvasElement, e: &Engine) {
-    let ratio = super::canvas::dpr();
     let w = canvas.client_width().max(200) as f64;
     let h = canvas.client_height().max(120) as f64;
-    let (pw, ph) = ((w * ratio).round() as u32, (h * ratio).round() as u32);
-    if canvas.width() != pw || canvas.height() != ph {
-        canvas.set_width(pw);
-        canvas.set_height(ph);
-    }
-    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|x| x.dyn_into::<CanvasRenderingContext2d>().ok()) else {
+    let Some(ctx) = super::canvas::prepare_sized(canvas, w, h) else {
         return;
     };
-    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, w, h);
     let (left, right, top, bottom) = (44.0, 8.0, 8.0, 20.0);
     let (pw, ph) = (w - left - right, h - top - bottom);
