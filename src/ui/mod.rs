@@ -8,6 +8,7 @@ pub mod canvas;
 pub mod controls;
 pub mod engine;
 pub mod hash;
+pub mod i18n;
 pub mod inspector;
 pub mod loss_chart;
 pub mod mathml;
