@@ -65,19 +65,35 @@ struct Canvases {
     accuracy: Rc<std::cell::Cell<bool>>,
 }
 
-fn draw_all(engine: &EngineHandle, canvases: &Canvases, with_chart: bool) {
-    let e = engine.0.borrow();
+fn draw_all(engine: &EngineHandle, canvases: &Canvases) {
+    draw_output(engine, canvases);
+    draw_charts(engine, canvases);
+}
+
+/// The output plot (heatmap and points).
+fn draw_output(engine: &EngineHandle, canvases: &Canvases) {
     if let Some(c) = canvases.output.cast::<HtmlCanvasElement>() {
-        output_plot::draw(&c, &e);
+        output_plot::draw(&c, &engine.0.borrow());
     }
-    if with_chart {
-        if let Some(c) = canvases.loss.cast::<HtmlCanvasElement>() {
-            let accuracy = canvases.accuracy.get() && !e.config.regression();
-            loss_chart::draw(&c, &e.curves, e.config.log_scale && !accuracy, accuracy);
-        }
-        if let Some(c) = canvases.norms.cast::<HtmlCanvasElement>() {
-            step_panel::draw_grad_norms(&c, &e);
-        }
+}
+
+/// The loss (or accuracy) chart and the gradient-norm chart.
+fn draw_charts(engine: &EngineHandle, canvases: &Canvases) {
+    draw_loss_chart(engine, canvases);
+    draw_norms_chart(engine, canvases);
+}
+
+fn draw_loss_chart(engine: &EngineHandle, canvases: &Canvases) {
+    let e = engine.0.borrow();
+    if let Some(c) = canvases.loss.cast::<HtmlCanvasElement>() {
+        let accuracy = canvases.accuracy.get() && !e.config.regression();
+        loss_chart::draw(&c, &e.curves, e.config.log_scale && !accuracy, accuracy);
+    }
+}
+
+fn draw_norms_chart(engine: &EngineHandle, canvases: &Canvases) {
+    if let Some(c) = canvases.norms.cast::<HtmlCanvasElement>() {
+        step_panel::draw_grad_norms(&c, &engine.0.borrow());
     }
 }
 
@@ -142,7 +158,7 @@ pub fn App() -> Html {
             }
             let self_test = hash::debug_panic();
             hash::store(&boot.0);
-            draw_all(&engine, &canvases, true);
+            draw_all(&engine, &canvases);
             if self_test {
                 panic!("debug-panic requested in the URL (self-test of the error banner)");
             }
@@ -153,7 +169,12 @@ pub fn App() -> Html {
     {
         let engine = engine.clone();
         let canvases = canvases.clone();
-        use_effect_with((summary.version, (*config).clone(), *show_acc), move |_| draw_all(&engine, &canvases, true));
+        // While playing, the animation loop draws (spread over frames); this covers the rest.
+        use_effect_with((summary.version, (*config).clone(), *show_acc, *playing), move |(_, _, _, playing)| {
+            if !*playing {
+                draw_all(&engine, &canvases)
+            }
+        });
     }
 
     // The animation loop while playing.
@@ -166,27 +187,54 @@ pub fn App() -> Html {
         use_effect_with(*playing, move |&on| {
             let handle: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
             if on {
-                let last_ui = Rc::new(RefCell::new(0.0f64));
+                let last_ui = Rc::new(std::cell::Cell::new(0.0f64));
+                // 0: nothing pending; 1: the loss chart is due; 2: the gradient-norm chart.
+                let stage = Rc::new(std::cell::Cell::new(0u8));
+                // Each frame trains first. The panels refresh about ten times a second, spread
+                // over three frames so no single frame carries all the drawing: frame one
+                // evaluates the metrics and neuron maps and re-renders (counters, network
+                // diagram), frame two redraws the loss chart, frame three the gradient norms.
+                // The other frames advance the output map a slice at a time and draw it only
+                // when a complete new map is ready.
                 let tick: Rc<dyn Fn() -> bool> = Rc::new(move || {
                     let t0 = now();
-                    let (diverged, ui_due) = {
+                    let (diverged, ui_due, chart, output_ready) = {
                         let mut e = engine.0.borrow_mut();
                         e.train_frame(&now, 6.0);
                         let diverged = e.trainer.divergence();
-                        let ui_due = t0 - *last_ui.borrow() > 100.0 || diverged.is_some();
-                        // The output map is computed a slice at a time within the frame's budget
-                        // (about 6 ms of work, less on frames that also refresh the panels).
-                        let budget = if ui_due { 3.0 } else { 6.0 };
-                        while !e.compute_output_slice(250) && now() - t0 < budget {}
-                        if ui_due {
-                            *last_ui.borrow_mut() = t0;
+                        let ui_due = stage.get() == 0 && t0 - last_ui.get() > 100.0;
+                        let chart = stage.get();
+                        let mut output_ready = false;
+                        if ui_due || diverged.is_some() {
+                            last_ui.set(t0);
+                            stage.set(1);
                             e.record_metrics();
                             e.compute_neurons();
                             e.touch();
+                        } else if chart == 0 {
+                            while !output_ready && now() - t0 < 4.0 {
+                                output_ready = e.compute_output_slice(250);
+                            }
+                        } else {
+                            stage.set((chart + 1) % 3);
                         }
-                        (diverged, ui_due)
+                        if diverged.is_some() {
+                            e.compute_output();
+                            output_ready = true;
+                        }
+                        let ui = ui_due || diverged.is_some();
+                        (diverged, ui, chart, output_ready)
                     };
-                    draw_all(&engine, &canvases, ui_due);
+                    if output_ready {
+                        draw_output(&engine, &canvases);
+                    }
+                    if diverged.is_some() {
+                        draw_charts(&engine, &canvases);
+                    } else if chart == 1 {
+                        draw_loss_chart(&engine, &canvases);
+                    } else if chart == 2 {
+                        draw_norms_chart(&engine, &canvases);
+                    }
                     if ui_due {
                         summary.set(engine.0.borrow().summary());
                     }

@@ -168,44 +168,88 @@ fn hit_link(layout: &Layout, net: &crate::nn::Network, x: f64, y: f64, tol: f64)
     best.map(|b| b.0)
 }
 
-/// Draws every weight as a curve: colour = sign, thickness = magnitude.
-fn draw_links(canvas: &HtmlCanvasElement, layout: &Layout, net: &crate::nn::Network, palette: Palette, focus: Option<Focus>, phase: Option<Phase>) {
+/// Thickness levels of the link strokes: links are grouped by (sign, level) and each
+/// group is stroked as one path, a few dozen canvas calls instead of one per weight.
+const LINK_LEVELS: usize = 12;
+
+/// Draws every weight as a curve: colour = sign, thickness = magnitude of `value(l, i, j)`
+/// (the weight itself, or its gradient, or its last change), relative to the largest.
+#[allow(clippy::too_many_arguments)]
+fn draw_links(
+    canvas: &HtmlCanvasElement,
+    layout: &Layout,
+    net: &crate::nn::Network,
+    palette: Palette,
+    focus: Option<Focus>,
+    phase: Option<Phase>,
+    value: &dyn Fn(usize, usize, usize) -> f64,
+) {
     let (w, h) = (layout.g.width, layout.g.height);
     let Some(ctx) = super::canvas::prepare_sized(canvas, w, h) else {
         return;
     };
     ctx.clear_rect(0.0, 0.0, w, h);
-    let max_w = net.layers.iter().flat_map(|l| l.w.iter().map(|v| v.abs())).filter(|v| v.is_finite()).fold(0.0f64, f64::max).max(1e-9);
+    let mut max_v = 0.0f64;
+    for (l, layer) in net.layers.iter().enumerate() {
+        for i in 0..layer.inputs() {
+            for j in 0..layer.units() {
+                let v = value(l, i, j).abs();
+                if v.is_finite() {
+                    max_v = max_v.max(v);
+                }
+            }
+        }
+    }
+    let max_v = max_v.max(1e-12);
+    let width_of = |level: usize| 0.6 + 5.0 * level as f64 / (LINK_LEVELS - 1) as f64;
     let mut focused = None;
     let layers = net.layers.len();
+    // Groups: sign (0 negative, 1 positive, 2 not finite) × thickness level.
+    let mut groups: Vec<Vec<[(f64, f64); 4]>> = vec![Vec::new(); 3 * LINK_LEVELS];
+    let colours = [palette.color(-1.0).hex(), palette.color(1.0).hex(), palette.color(f64::NAN).hex()];
     for (l, layer) in net.layers.iter().enumerate() {
+        for g in groups.iter_mut() {
+            g.clear();
+        }
+        for i in 0..layer.inputs() {
+            for j in 0..layer.units() {
+                let v = value(l, i, j);
+                let p = layout.link(l, i, j);
+                let (sign, level) = if v.is_finite() {
+                    let level = ((v.abs() / max_v).sqrt() * (LINK_LEVELS - 1) as f64).round() as usize;
+                    (usize::from(v >= 0.0), level.min(LINK_LEVELS - 1))
+                } else {
+                    (2, 0)
+                };
+                if focus == Some(Focus::Weight(l, i, j)) {
+                    focused = Some((p, colours[sign].clone(), width_of(level)));
+                    continue;
+                }
+                groups[sign * LINK_LEVELS + level].push(p);
+            }
+        }
         ctx.set_global_alpha(match layer_state(phase, l, layers) {
             Some("pending") => 0.18,
             Some("grad-pending") => 0.55,
             _ => 0.85,
         });
-        for i in 0..layer.inputs() {
-            for j in 0..layer.units() {
-                let wv = layer.w[[i, j]];
-                let p = layout.link(l, i, j);
-                let c = palette.color(if wv.is_nan() { f64::NAN } else if wv >= 0.0 { 1.0 } else { -1.0 });
-                let width = if wv.is_finite() { 0.6 + 5.0 * (wv.abs() / max_w).sqrt() } else { 1.0 };
-                if focus == Some(Focus::Weight(l, i, j)) {
-                    focused = Some((p, c, width));
-                    continue;
-                }
-                ctx.begin_path();
+        for (k, paths) in groups.iter().enumerate() {
+            if paths.is_empty() {
+                continue;
+            }
+            ctx.begin_path();
+            for p in paths {
                 ctx.move_to(p[0].0, p[0].1);
                 ctx.bezier_curve_to(p[1].0, p[1].1, p[2].0, p[2].1, p[3].0, p[3].1);
-                ctx.set_stroke_style_str(&c.hex());
-                ctx.set_line_width(width);
-                ctx.stroke();
             }
+            ctx.set_stroke_style_str(&colours[k / LINK_LEVELS]);
+            ctx.set_line_width(width_of(k % LINK_LEVELS));
+            ctx.stroke();
         }
     }
     ctx.set_global_alpha(1.0);
     if let Some((p, c, width)) = focused {
-        for (col, wd) in [("#ffbf47", width + 5.0), (c.hex().as_str(), width + 1.0)] {
+        for (col, wd) in [("#ffbf47", width + 5.0), (c.as_str(), width + 1.0)] {
             ctx.begin_path();
             ctx.move_to(p[0].0, p[0].1);
             ctx.bezier_curve_to(p[1].0, p[1].1, p[2].0, p[2].1, p[3].0, p[3].1);
@@ -226,46 +270,80 @@ fn fmt(v: f64) -> String {
     }
 }
 
-/// Draws the neuron heatmaps into the `canvas[data-map]` elements under `root`.
-fn draw_maps(root: &HtmlElement, engine: &EngineHandle) {
-    let e = engine.0.borrow();
-    let Ok(list) = root.query_selector_all("canvas[data-map]") else {
-        return;
-    };
-    let n = NEURON_GRID as u32;
-    let mut rgba = vec![0u8; (n * n * 4) as usize];
-    for k in 0..list.length() {
-        let Some(c) = list.item(k).and_then(|n| n.dyn_into::<HtmlCanvasElement>().ok()) else {
-            continue;
-        };
-        let Some(spec) = c.get_attribute("data-map") else {
-            continue;
-        };
-        let values: Option<&Vec<f64>> = match spec.split_once(':') {
-            Some(("f", f)) => f.parse::<usize>().ok().and_then(|f| e.feature_maps.get(f)),
-            Some((l, j)) => match (l.parse::<usize>(), j.parse::<usize>()) {
-                (Ok(l), Ok(j)) => e.neurons.get(l).and_then(|layer| layer.get(j)),
-                _ => None,
-            },
-            None => None,
-        };
-        let Some(values) = values else {
-            continue;
-        };
-        for (px, &v) in rgba.chunks_exact_mut(4).zip(values) {
-            let col = e.palette.color(v * 0.9);
-            px.copy_from_slice(&[col.0, col.1, col.2, 255]);
-        }
-        if c.width() != n {
-            c.set_width(n);
-            c.set_height(n);
-        }
-        if let Some(ctx) = c.get_context("2d").ok().flatten().and_then(|x| x.dyn_into::<CanvasRenderingContext2d>().ok()) {
-            if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), n, n) {
-                let _ = ctx.put_image_data(&img, 0.0, 0.0);
-            }
+thread_local! {
+    /// Every node's small map side by side in one image, uploaded with a single
+    /// `put_image_data` and copied out node by node.
+    static ATLAS: HtmlCanvasElement = super::canvas::scratch_canvas();
+    static ATLAS_RGBA: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Paints every node's face on the diagram canvas, above the links: a white square, and
+/// for 2-D data the node's heatmap (input features, hidden neurons, the output). One
+/// canvas for the whole diagram keeps each refresh to one canvas upload.
+fn draw_node_maps(ctx: &CanvasRenderingContext2d, layout: &Layout, e: &super::engine::Engine, phase: Option<Phase>) {
+    let g = &layout.g;
+    let n = NEURON_GRID;
+    let layers = layout.units.len();
+    // (values, top-left, opacity) per node.
+    let mut items: Vec<(Option<&Vec<f64>>, (f64, f64), f64)> = Vec::new();
+    for (k, (_, fi, on)) in layout.input_rows.iter().enumerate() {
+        let values = fi.and_then(|fi| e.feature_maps.get(fi));
+        items.push((values, g.pos(0, k, layout.input_rows.len(), layout.max_rows), if *on { 1.0 } else { 0.35 }));
+    }
+    for (l, &units) in layout.units.iter().enumerate() {
+        let alpha = if layer_state(phase, l, layers) == Some("pending") { 0.25 } else { 1.0 };
+        for j in 0..units {
+            let values = e.neurons.get(l).and_then(|layer| layer.get(j));
+            items.push((values, layout.node(l + 1, j), alpha));
         }
     }
+    let inner = g.node - 2.0;
+    ctx.set_fill_style_str("#ffffff");
+    for (_, (x, y), _) in &items {
+        ctx.fill_rect(x + 1.0, y + 1.0, inner, inner);
+    }
+    let maps: Vec<_> = items.iter().filter_map(|(v, p, a)| v.map(|v| (v, *p, *a))).collect();
+    if maps.is_empty() {
+        return;
+    }
+    let cols = (maps.len() as f64).sqrt().ceil() as usize;
+    let rows = maps.len().div_ceil(cols);
+    let (aw, ah) = (cols * n, rows * n);
+    ATLAS.with(|atlas| {
+        ATLAS_RGBA.with(|buf| {
+            let mut buf = buf.borrow_mut();
+            buf.clear();
+            buf.resize(aw * ah * 4, 0);
+            for (k, (values, _, _)) in maps.iter().enumerate() {
+                let (cx, cy) = ((k % cols) * n, (k / cols) * n);
+                for (r, &v) in values.iter().enumerate().take(n * n) {
+                    let (px, py) = (cx + r % n, cy + r / n);
+                    let col = e.palette.color(v * 0.9);
+                    let o = (py * aw + px) * 4;
+                    buf[o..o + 4].copy_from_slice(&[col.0, col.1, col.2, 255]);
+                }
+            }
+            if atlas.width() != aw as u32 || atlas.height() != ah as u32 {
+                atlas.set_width(aw as u32);
+                atlas.set_height(ah as u32);
+            }
+            let Some(actx) = atlas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else {
+                return;
+            };
+            if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&buf), aw as u32, ah as u32) {
+                let _ = actx.put_image_data(&img, 0.0, 0.0);
+            }
+        });
+        ctx.set_image_smoothing_enabled(true);
+        for (k, (_, (x, y), alpha)) in maps.iter().enumerate() {
+            let (sx, sy) = (((k % cols) * n) as f64, ((k / cols) * n) as f64);
+            ctx.set_global_alpha(*alpha);
+            let _ = ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                atlas, sx, sy, n as f64, n as f64, x + 1.0, y + 1.0, inner, inner,
+            );
+        }
+        ctx.set_global_alpha(1.0);
+    });
 }
 
 /// The diagram.
@@ -274,17 +352,17 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     let root = use_node_ref();
     let links_ref = use_node_ref();
     {
-        let root = root.clone();
         let links_ref = links_ref.clone();
         let engine = props.engine.clone();
         use_effect_with((props.version, props.config.clone(), props.focus, props.phase), move |(_, cfg, focus, phase)| {
-            if let Some(el) = root.cast::<HtmlElement>() {
-                draw_maps(&el, &engine);
-            }
             if let Some(c) = links_ref.cast::<HtmlCanvasElement>() {
                 let e = engine.0.borrow();
                 let layout = Layout::new(cfg, e.trainer.net());
-                draw_links(&c, &layout, e.trainer.net(), e.palette, *focus, *phase);
+                let net = e.trainer.net();
+                draw_links(&c, &layout, net, e.palette, *focus, *phase, &|l, i, j| net.layers[l].w[[i, j]]);
+                if let Some(ctx) = c.get_context("2d").ok().flatten().and_then(|x| x.dyn_into::<CanvasRenderingContext2d>().ok()) {
+                    draw_node_maps(&ctx, &layout, &e, *phase);
+                }
             }
         });
     }
@@ -347,9 +425,8 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             <div class={classes!("node", "input", (!on).then_some("off"))} {style}>
                 if let Some(fi) = fi {
                     <button type="button" class="node-btn" onclick={toggle.clone().unwrap()}
-                        aria-pressed={on.to_string()} data-testid={format!("feature-{}", Feature::ALL[*fi].name())}
+                        aria-pressed={on.to_string()} aria-label={label.clone()} data-testid={format!("feature-{}", Feature::ALL[*fi].name())}
                         title={format!("{label}: click to {} this input feature", if *on { "remove" } else { "add" })}>
-                        <canvas data-map={format!("f:{fi}")} class="map" />
                     </button>
                 } else {
                     <span class="bit">{ label.clone() }</span>
@@ -374,7 +451,6 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                      tabindex="0" role="button" data-testid={format!("neuron-{}-{}", l + 1, j + 1)}
                      aria-label={format!("layer {} neuron {}", l + 1, j + 1)}
                      onfocus={set_focus(fnode)} onmouseenter={hover(fnode)}>
-                    <canvas data-map={format!("{l}:{j}")} class="map" />
                     <span class="bias" tabindex="0" role="button" aria-label={format!("bias of layer {} neuron {}", l + 1, j + 1)}
                         style={format!("background:{};width:{bsize:.1}px;height:{bsize:.1}px", bc.hex())}
                         onfocus={set_focus(fbias)} onmouseenter={hover(fbias)} />

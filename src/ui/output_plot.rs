@@ -4,7 +4,7 @@
 //! Click adds a point of the selected class, shift-click the other class; right-click
 //! or a long press removes the nearest point.
 
-use super::canvas::{blit_rgba, prepare, scratch_canvas};
+use super::canvas::{blit_rgba, dpr, prepare, prepare_sized, scratch_canvas};
 use super::engine::{Engine, EngineHandle, DOMAIN};
 use crate::train::playground::Source;
 use gloo::timers::callback::Timeout;
@@ -17,6 +17,37 @@ use yew::prelude::*;
 thread_local! {
     static SCRATCH: HtmlCanvasElement = scratch_canvas();
     static RGBA: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The data points (and axis ticks), drawn once per change of the data and reused
+    /// on every redraw of the map: one image copy instead of hundreds of paths per frame.
+    static POINTS: HtmlCanvasElement = scratch_canvas();
+    static POINTS_KEY: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A fingerprint of everything the points layer shows (FNV-1a over sizes, options,
+/// coordinates, labels and origins).
+fn points_key(e: &Engine, side: f64) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |v: u64| {
+        h ^= v;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    eat(side.to_bits());
+    eat(dpr().to_bits());
+    eat(e.palette as u64);
+    eat(e.config.show_test as u64);
+    eat(e.config.regression() as u64);
+    for d in [&e.train, &e.validation, &e.test] {
+        eat(d.len() as u64);
+        for v in d.x.iter().chain(d.y.iter()) {
+            eat(v.to_bits());
+        }
+    }
+    for s in &e.sources {
+        for src in s {
+            eat(matches!(src, Source::Added(_)) as u64);
+        }
+    }
+    h | 1
 }
 
 /// Colour in `[-1, 1]` of a label (class 0/1, or a regression target).
@@ -56,7 +87,7 @@ fn shape(ctx: &CanvasRenderingContext2d, kind: usize, x: f64, y: f64, r: f64) {
 /// Points of one shape (0 circle, 1 diamond, 2 triangle) and colour level, in pixels.
 type ShapeGroup = ((usize, i32), Vec<(f64, f64)>);
 
-/// Draws the plot onto `canvas`.
+/// Draws the plot onto `canvas`: the output map, then the (cached) points layer.
 pub fn draw(canvas: &HtmlCanvasElement, e: &Engine) {
     let Some((ctx, w, h)) = prepare(canvas) else {
         return;
@@ -71,6 +102,23 @@ pub fn draw(canvas: &HtmlCanvasElement, e: &Engine) {
         map.fill_rgba(&mut buf, palette, e.config.discretize, |v| v);
         SCRATCH.with(|s| blit_rgba(&ctx, s, &buf, map.n as u32, (0.0, 0.0, side, side)));
     });
+    POINTS.with(|layer| {
+        let key = points_key(e, side);
+        if POINTS_KEY.get() != key {
+            let Some(lctx) = prepare_sized(layer, side, side) else {
+                return;
+            };
+            lctx.clear_rect(0.0, 0.0, side, side);
+            draw_points(&lctx, e, side);
+            POINTS_KEY.set(key);
+        }
+        let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(layer, 0.0, 0.0, side, side);
+    });
+}
+
+/// Draws the data points and the axis ticks in a `side × side` square.
+fn draw_points(ctx: &CanvasRenderingContext2d, e: &Engine, side: f64) {
+    let palette = e.palette;
     let to_px = |x1: f64, x2: f64| {
         let (u, v) = e.output.to_unit(x1, x2);
         (u * side, v * side)
