@@ -285,7 +285,8 @@ fn draw_node_maps(ctx: &CanvasRenderingContext2d, layout: &Layout, e: &super::en
     let n = NEURON_GRID;
     let layers = layout.units.len();
     // (values, top-left, opacity) per node.
-    let mut items: Vec<(Option<&Vec<f64>>, (f64, f64), f64)> = Vec::new();
+    type Face<'a> = (Option<&'a Vec<f64>>, (f64, f64), f64);
+    let mut items: Vec<Face> = Vec::new();
     for (k, (_, fi, on)) in layout.input_rows.iter().enumerate() {
         let values = fi.and_then(|fi| e.feature_maps.get(fi));
         items.push((values, g.pos(0, k, layout.input_rows.len(), layout.max_rows), if *on { 1.0 } else { 0.35 }));

@@ -149,7 +149,7 @@ fn draw_points(ctx: &CanvasRenderingContext2d, e: &Engine, side: f64) {
     for ((kind, level), pts) in &groups {
         ctx.begin_path();
         for &(px, py) in pts {
-            shape(&ctx, *kind, px, py, r);
+            shape(ctx, *kind, px, py, r);
         }
         let c = palette.color(*level as f64 / 16.0);
         ctx.set_fill_style_str(&c.hex());
