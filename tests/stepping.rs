@@ -645,3 +645,55 @@ fn divergence_is_detected_and_stops_runs() {
         assert!(e.divergence().is_some());
     }
 }
+
+/// The trace's intermediate quantities are the ones the rules use: `σ′(z)` links `∂ℓ/∂a`
+/// to `∂ℓ/∂z`, the parameters after the update are the network's, and rewriting each
+/// optimizer's textbook rule with the traced `γ̃`, `ṽ`, `m̂`, `v̂` gives the traced `Δθ`.
+#[test]
+fn trace_intermediates_reproduce_each_rule() {
+    use gradlab::nn::optimizer::{AdagradConfig, AdamConfig, RmspropConfig};
+    let reg = Regularization { kind: RegKind::None, rate: 0.0 };
+    let configs = [
+        OptimizerConfig::Adagrad(AdagradConfig { lr: 0.1, lr_decay: 0.05, ..AdagradConfig::default() }),
+        OptimizerConfig::Rmsprop(RmspropConfig { lr: 0.01, centered: true, ..RmspropConfig::default() }),
+        OptimizerConfig::Rmsprop(RmspropConfig { lr: 0.01, ..RmspropConfig::default() }),
+        OptimizerConfig::Adam(AdamConfig { lr: 0.01, ..AdamConfig::default() }),
+        OptimizerConfig::Adam(AdamConfig { lr: 0.01, amsgrad: true, ..AdamConfig::default() }),
+    ];
+    for cfg in configs {
+        let mut t = trainer_with(cfg, reg, BATCH, true, 5);
+        t.set_tracing(true);
+        for _ in 0..3 {
+            t.step();
+        }
+        let tr = t.trace().clone();
+        let u = tr.update.as_ref().expect("traced update");
+        assert_eq!(bits(&u.params_after), bits(&t.net().flat_params()), "{cfg:?}: params after");
+        // σ′(z) from the trace: ∂ℓ/∂z = ∂ℓ/∂a · σ′(z) on the hidden layers.
+        for lt in &tr.layers[..tr.layers.len() - 1] {
+            let (da, dz, s) = (lt.da.as_ref().unwrap(), lt.dz.as_ref().unwrap(), lt.dact.as_ref().expect("σ′ traced"));
+            for ((a, z), sp) in da.iter().zip(dz.iter()).zip(s.iter()) {
+                assert!(close(a * sp, *z, 1e-12), "{cfg:?}: ∂ℓ/∂a·σ′ = {} vs ∂ℓ/∂z = {z}", a * sp);
+            }
+        }
+        let grads: Vec<f64> = tr.layers.iter().flat_map(|l| {
+            let mut v = l.dw.as_ref().unwrap().iter().copied().collect::<Vec<_>>();
+            v.extend(l.db.as_ref().unwrap().iter().copied());
+            v
+        }).collect();
+        let k = u.terms.clone();
+        for (p, g) in grads.iter().enumerate() {
+            let expected = match cfg {
+                OptimizerConfig::Adagrad(c) => {
+                    assert!(close(k.effective_lr, 0.1 / (1.0 + 2.0 * 0.05), 1e-15));
+                    let sq: Vec<f64> = u.state_after.slots.iter().flat_map(|s| s.square.clone()).collect();
+                    -k.effective_lr * g / (sq[p].sqrt() + c.eps)
+                }
+                OptimizerConfig::Rmsprop(c) => -u.lr * g / (k.v_tilde.as_ref().unwrap()[p].sqrt() + c.eps),
+                OptimizerConfig::Adam(c) => -u.lr * k.m_hat.as_ref().unwrap()[p] / (k.v_hat.as_ref().unwrap()[p].sqrt() + c.eps),
+                OptimizerConfig::Sgd(_) => unreachable!(),
+            };
+            assert!(close(u.delta[p], expected, 1e-9), "{cfg:?} param {p}: Δ {} vs rule {expected}", u.delta[p]);
+        }
+    }
+}

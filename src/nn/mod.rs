@@ -17,7 +17,7 @@ pub use activation::Activation;
 pub use init::Init;
 pub use loss::Loss;
 pub use network::{Layer, Network, NetworkSpec};
-pub use optimizer::{Optimizer, OptimizerConfig, OptimizerState, SlotState};
+pub use optimizer::{Optimizer, OptimizerConfig, OptimizerState, SlotState, UpdateTerms};
 pub use regularization::Regularization;
 pub use rng::Rng;
 pub use schedule::Schedule;

@@ -267,6 +267,20 @@ pub struct OptimizerState {
     pub slots: Vec<SlotState>,
 }
 
+/// Intermediate quantities of one update (see [`Optimizer::explain`]); vectors are per
+/// parameter, flattened in slot order `W₀, b₀, W₁, b₁, …`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateTerms {
+    /// The learning rate the rule multiplies by: `γ` (AdaGrad: the decayed `γ̃`).
+    pub effective_lr: f64,
+    /// RMSprop's `ṽ`.
+    pub v_tilde: Option<Vec<f64>>,
+    /// Adam's bias-corrected first moment `m̂`.
+    pub m_hat: Option<Vec<f64>>,
+    /// Adam's bias-corrected second moment `v̂`.
+    pub v_hat: Option<Vec<f64>>,
+}
+
 /// An optimizer with its state.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Optimizer {
@@ -336,6 +350,41 @@ impl Optimizer {
     /// Adam's bias corrections `(1 − β₁ᵗ, 1 − β₂ᵗ)` for update `t`.
     pub fn adam_bias_corrections(c: &AdamConfig, t: u64) -> (f64, f64) {
         (1.0 - c.beta1.powi(t as i32), 1.0 - c.beta2.powi(t as i32))
+    }
+
+    /// The intermediate quantities of update `t` (just made, with learning rate `lr`),
+    /// per parameter in slot order, read from the state after the update — what the
+    /// step-mode inspector writes into each formula:
+    /// - AdaGrad: `γ̃ = γ / (1 + (t − 1) η)`;
+    /// - RMSprop: `ṽ = v − ḡ²` (centered) or `ṽ = v`;
+    /// - Adam: `m̂ = m / (1 − β₁ᵗ)`, `v̂ = v / (1 − β₂ᵗ)` (AMSGrad: `v̂ = v_max / (1 − β₂ᵗ)`).
+    pub fn explain(&self, lr: f64, t: u64) -> UpdateTerms {
+        let flat = |f: &dyn Fn(&SlotState) -> Vec<f64>| self.state.slots.iter().flat_map(f).collect::<Vec<f64>>();
+        match self.config {
+            OptimizerConfig::Sgd(_) => UpdateTerms { effective_lr: lr, ..UpdateTerms::default() },
+            OptimizerConfig::Adagrad(c) => UpdateTerms { effective_lr: lr / (1.0 + (t.max(1) - 1) as f64 * c.lr_decay), ..UpdateTerms::default() },
+            OptimizerConfig::Rmsprop(c) => UpdateTerms {
+                effective_lr: lr,
+                v_tilde: Some(if c.centered {
+                    flat(&|s| s.square.iter().zip(&s.mean).map(|(v, m)| v - m * m).collect())
+                } else {
+                    flat(&|s| s.square.clone())
+                }),
+                ..UpdateTerms::default()
+            },
+            OptimizerConfig::Adam(c) => {
+                let (bc1, bc2) = Optimizer::adam_bias_corrections(&c, t);
+                UpdateTerms {
+                    effective_lr: lr,
+                    m_hat: Some(flat(&|s| s.mean.iter().map(|m| m / bc1).collect())),
+                    v_hat: Some(flat(&|s| {
+                        let v = if c.amsgrad { &s.max_square } else { &s.square };
+                        v.iter().map(|v| v / bc2).collect()
+                    })),
+                    ..UpdateTerms::default()
+                }
+            }
+        }
     }
 
     /// One update of every tensor with learning rate `lr` (`γ`, already scheduled).

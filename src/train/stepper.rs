@@ -535,6 +535,7 @@ impl Trainer {
                     let t = &mut self.trace.layers[layers - 1];
                     t.da = Some(rows(&self.ws.da[layers - 1], n, k));
                     t.dz = Some(rows(&self.ws.dz[layers - 1], n, k));
+                    t.dact = activation_derivative(&self.net, &self.ws, layers - 1);
                 }
             }
             Phase::Backward(l) => {
@@ -554,9 +555,11 @@ impl Trainer {
                     self.trace.layers[l].dw_samples = Some(per);
                     self.trace.layers[l].dw_data = Some(rows(&self.ws.gw[l], d, u));
                     if l > 0 {
+                        let dact = activation_derivative(&self.net, &self.ws, l - 1);
                         let t = &mut self.trace.layers[l - 1];
                         t.da = Some(rows(&self.ws.da[l - 1], n, d));
                         t.dz = Some(rows(&self.ws.dz[l - 1], n, d));
+                        t.dact = dact;
                     }
                 }
                 network::add_regularization(&self.net, &mut self.ws, l, &self.config.regularization);
@@ -575,7 +578,7 @@ impl Trainer {
         phase
     }
 
-    /// `θ ← optimizer(θ, ∂L/∂θ, α_t)` for every tensor, with `α_t` from the schedule.
+        /// `θ ← optimizer(θ, ∂L/∂θ, α_t)` for every tensor, with `α_t` from the schedule.
     fn update(&mut self) {
         let lr = self.current_lr();
         let before = self.tracing.then(|| (self.optimizer.state.clone(), self.net.flat_params()));
@@ -586,8 +589,9 @@ impl Trainer {
             self.cursor.epoch += 1;
         }
         if let Some((state_before, params_before)) = before {
-            let after = self.net.flat_params();
-            let delta = after.iter().zip(&params_before).map(|(a, b)| a - b).collect();
+            let params_after = self.net.flat_params();
+            let delta = params_after.iter().zip(&params_before).map(|(a, b)| a - b).collect();
+            let terms = self.optimizer.explain(lr, self.optimizer.state.step);
             let bias_corrections = match self.config.optimizer {
                 OptimizerConfig::Adam(c) => Some(Optimizer::adam_bias_corrections(&c, self.optimizer.state.step)),
                 _ => None,
@@ -598,7 +602,9 @@ impl Trainer {
                 state_before,
                 state_after: self.optimizer.state.clone(),
                 params_before,
+                params_after,
                 delta,
+                terms,
                 bias_corrections,
             });
         }
@@ -621,6 +627,7 @@ impl Trainer {
                 self.trace.sample_loss = None;
                 self.trace.layers[layers - 1].da = None;
                 self.trace.layers[layers - 1].dz = None;
+                self.trace.layers[layers - 1].dact = None;
             }
             Phase::Backward(l) => {
                 let t = &mut self.trace.layers[l];
@@ -631,6 +638,7 @@ impl Trainer {
                 if l > 0 {
                     self.trace.layers[l - 1].da = None;
                     self.trace.layers[l - 1].dz = None;
+                    self.trace.layers[l - 1].dact = None;
                 }
             }
             Phase::Update => self.trace.update = None,
@@ -656,6 +664,17 @@ fn sum_sq(v: &[f64]) -> f64 {
 
 fn rows(buf: &[f64], n: usize, k: usize) -> Array2<f64> {
     Array2::from_shape_vec((n, k), buf[..n * k].to_vec()).expect("buffer has n·k values")
+}
+
+/// `σ′(z)` of layer `l` for the workspace's batch, `[n, units]`; `None` for softmax
+/// (not element-wise).
+fn activation_derivative(net: &Network, ws: &Workspace, l: usize) -> Option<Array2<f64>> {
+    let act = net.layers[l].activation;
+    if !act.is_elementwise() {
+        return None;
+    }
+    let (n, u) = (ws.n, net.layers[l].units());
+    Some(Array2::from_shape_fn((n, u), |(r, j)| act.derivative(ws.z[l][r * u + j], ws.a[l][r * u + j])))
 }
 
 /// Splits a flat parameter vector into tensor-sized chunks.

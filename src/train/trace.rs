@@ -2,7 +2,7 @@
 //! Per-sample quantities are for each sample's own loss `ℓ_r`; batch gradients are
 //! their mean (plus the regularization term for weights).
 
-use crate::nn::OptimizerState;
+use crate::nn::{OptimizerState, UpdateTerms};
 use ndarray::{Array1, Array2, Array3};
 use serde::Serialize;
 
@@ -17,7 +17,10 @@ pub struct LayerTrace {
     pub a: Option<Array2<f64>>,
     /// `∂ℓ_r/∂a`, `[n, units]`.
     pub da: Option<Array2<f64>>,
-    /// `∂ℓ_r/∂z`, `[n, units]`.
+    /// `σ′(z)` for element-wise activations, `[n, units]` (absent for softmax, whose
+    /// `∂ℓ/∂z = a − y` is taken together with the cross-entropy).
+    pub dact: Option<Array2<f64>>,
+    /// `∂ℓ_r/∂z = ∂ℓ_r/∂a · σ′(z)`, `[n, units]`.
     pub dz: Option<Array2<f64>>,
     /// Per-sample `∂ℓ_r/∂W = a_prev[r]ᵀ δ[r]`, `[n, inputs, units]`.
     pub dw_samples: Option<Array3<f64>>,
@@ -42,8 +45,12 @@ pub struct UpdateTrace {
     pub state_after: OptimizerState,
     /// Parameters before, flattened in optimizer order `W₀, b₀, W₁, b₁, …`.
     pub params_before: Vec<f64>,
+    /// Parameters after the update, same order.
+    pub params_after: Vec<f64>,
     /// `Δθ = θ_after − θ_before`, same order.
     pub delta: Vec<f64>,
+    /// The rule's intermediate quantities (effective learning rate, `ṽ`, `m̂`, `v̂`).
+    pub terms: UpdateTerms,
     /// Adam's bias corrections `(1 − β₁ᵗ, 1 − β₂ᵗ)`, for Adam only.
     pub bias_corrections: Option<(f64, f64)>,
 }
