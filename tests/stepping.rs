@@ -697,3 +697,27 @@ fn trace_intermediates_reproduce_each_rule() {
         }
     }
 }
+
+/// The loss log behind the step-mode timeline: after going back, the later updates stay
+/// listed and replaying them gives the same losses bit for bit; a setting change drops them.
+#[test]
+fn loss_log_replays_after_going_back() {
+    let mut t = trainer(OptimizerKind::Momentum);
+    t.run(8);
+    let before: Vec<(u64, u64)> = t.loss_log().iter().map(|(u, l)| (u, l.to_bits())).collect();
+    assert_eq!(before.len(), 8);
+    assert_eq!(before.iter().map(|e| e.0).collect::<Vec<_>>(), (1..=8).collect::<Vec<_>>());
+    for _ in 0..3 {
+        assert!(t.back());
+    }
+    assert_eq!(t.updates(), 5);
+    assert_eq!(t.loss_log().len(), 8, "the future stays listed after going back");
+    t.run(3);
+    let after: Vec<(u64, u64)> = t.loss_log().iter().map(|(u, l)| (u, l.to_bits())).collect();
+    assert_eq!(after, before, "replaying gives the same losses");
+    for _ in 0..2 {
+        t.back();
+    }
+    t.set_lr(0.5).unwrap();
+    assert_eq!(t.loss_log().iter().last().map(|e| e.0), Some(6), "a new learning rate drops the future");
+}

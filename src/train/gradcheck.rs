@@ -1,4 +1,4 @@
-//! Gradient check for one weight: the central difference of the batch objective
+//! Gradient check for one weight or bias: the central difference of the batch objective
 //! `J(θ) = (1/N) Σ_r ℓ_r(θ) + penalty(W)` against the backprop gradient the trainer
 //! recorded (`dw` of the step's trace, regularization included):
 //!
@@ -18,20 +18,46 @@ pub const H: f64 = 1e-5;
 /// Floor of the relative error's denominator (gradients below it count as zero).
 pub const REL_FLOOR: f64 = 1e-8;
 
+/// A parameter of the network. Layers count from 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Param {
+    /// `W[l][i, j]`: from input `i` to neuron `j` of layer `l`.
+    Weight(usize, usize, usize),
+    /// `b[l][j]`.
+    Bias(usize, usize),
+}
+
+/// Why a check cannot run now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckError {
+    /// No traced step yet.
+    NoStep,
+    /// The backward phase of the parameter's layer has not run in this step.
+    BackwardPending,
+    /// The parameter is not in the network.
+    NotInNetwork,
+}
+
+impl std::fmt::Display for CheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CheckError::NoStep => "no traced step yet: take a step in step mode first",
+            CheckError::BackwardPending => "the backward phase of this layer has not run yet in this step",
+            CheckError::NotInNetwork => "that parameter is not in the network",
+        })
+    }
+}
+
 /// The result of a check.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GradCheck {
-    /// Layer (from 0).
-    pub layer: usize,
-    /// Input index of the weight.
-    pub i: usize,
-    /// Neuron index of the weight.
-    pub j: usize,
+    /// The parameter checked.
+    pub param: Param,
     /// Step `h`.
     pub h: f64,
-    /// `(J(w + h) − J(w − h)) / 2h`.
+    /// `(J(θ + h) − J(θ − h)) / 2h`.
     pub numeric: f64,
-    /// The backprop gradient (`dw` of the trace).
+    /// The backprop gradient (`dw` or `db` of the trace).
     pub backprop: f64,
     /// `|g_bp − g_num| / max(|g_bp|, |g_num|, 10⁻⁸)`.
     pub relative_error: f64,
@@ -57,26 +83,32 @@ pub fn batch_objective(
     data + penalty
 }
 
-/// The central difference of [`batch_objective`] with respect to `W[l][i, j]`.
-#[allow(clippy::too_many_arguments)]
-pub fn numeric_weight_grad(
+/// The central difference of [`batch_objective`] with respect to one parameter.
+pub fn numeric_grad(
     net: &Network,
     x: &Array2<f64>,
     y: &Array2<f64>,
     batch: &[usize],
-    loss: Loss,
-    reg: &Regularization,
-    (l, i, j): (usize, usize, usize),
+    (loss, reg): (Loss, &Regularization),
+    param: Param,
     h: f64,
 ) -> f64 {
     let mut net = net.clone();
     let mut ws = Workspace::new(&net, batch.len());
-    let w0 = net.layers[l].w[[i, j]];
-    net.layers[l].w[[i, j]] = w0 + h;
+    let p0 = *param_mut(&mut net, param);
+    *param_mut(&mut net, param) = p0 + h;
     let plus = batch_objective(&net, &mut ws, x, y, batch, loss, reg);
-    net.layers[l].w[[i, j]] = w0 - h;
+    *param_mut(&mut net, param) = p0 - h;
     let minus = batch_objective(&net, &mut ws, x, y, batch, loss, reg);
     (plus - minus) / (2.0 * h)
+}
+
+/// The parameter's place in the network.
+fn param_mut(net: &mut Network, param: Param) -> &mut f64 {
+    match param {
+        Param::Weight(l, i, j) => &mut net.layers[l].w[[i, j]],
+        Param::Bias(l, j) => &mut net.layers[l].b[j],
+    }
 }
 
 /// `|a − b| / max(|a|, |b|, 10⁻⁸)`.
@@ -84,19 +116,27 @@ pub fn relative_error(a: f64, b: f64) -> f64 {
     (a - b).abs() / a.abs().max(b.abs()).max(REL_FLOOR)
 }
 
-/// Checks `W[layer][i, j]` for the trainer's current step. Needs a traced step whose
-/// backward phase of `layer` has run.
-pub fn check_weight(trainer: &Trainer, layer: usize, i: usize, j: usize) -> Result<GradCheck, String> {
+/// Checks one parameter for the trainer's current step. Needs a traced step whose
+/// backward phase of the parameter's layer has run.
+pub fn check(trainer: &Trainer, param: Param) -> Result<GradCheck, CheckError> {
     let tr = trainer.trace();
     let net = trainer.net();
-    let lt = tr.layers.get(layer).ok_or("no traced step yet: take a step in step mode first")?;
-    let dw = lt.dw.as_ref().ok_or("the backward phase of this layer has not run yet in this step")?;
-    if i >= dw.nrows() || j >= dw.ncols() {
-        return Err("that weight is not in the network".into());
+    let layer = match param {
+        Param::Weight(l, ..) | Param::Bias(l, _) => l,
+    };
+    if tr.layers.is_empty() || tr.batch.is_empty() {
+        return Err(CheckError::NoStep);
     }
-    if tr.batch.is_empty() {
-        return Err("no batch in the trace".into());
-    }
+    let lt = tr.layers.get(layer).ok_or(CheckError::NotInNetwork)?;
+    let (dw, db) = match (lt.dw.as_ref(), lt.db.as_ref()) {
+        (Some(dw), Some(db)) => (dw, db),
+        _ => return Err(CheckError::BackwardPending),
+    };
+    let backprop = match param {
+        Param::Weight(_, i, j) if i < dw.nrows() && j < dw.ncols() => dw[[i, j]],
+        Param::Bias(_, j) if j < db.len() => db[j],
+        _ => return Err(CheckError::NotInNetwork),
+    };
     // The parameters the gradient was computed at.
     let at = match &tr.update {
         Some(u) => {
@@ -110,18 +150,8 @@ pub fn check_weight(trainer: &Trainer, layer: usize, i: usize, j: usize) -> Resu
     };
     let c = trainer.config();
     let d = trainer.data();
-    let numeric = numeric_weight_grad(&at, &d.train_x, &d.train_y, &tr.batch, c.loss, &c.regularization, (layer, i, j), H);
-    let backprop = dw[[i, j]];
-    Ok(GradCheck {
-        layer,
-        i,
-        j,
-        h: H,
-        numeric,
-        backprop,
-        relative_error: relative_error(backprop, numeric),
-        batch_len: tr.batch.len(),
-    })
+    let numeric = numeric_grad(&at, &d.train_x, &d.train_y, &tr.batch, (c.loss, &c.regularization), param, H);
+    Ok(GradCheck { param, h: H, numeric, backprop, relative_error: relative_error(backprop, numeric), batch_len: tr.batch.len() })
 }
 
 #[cfg(test)]
@@ -162,12 +192,14 @@ mod tests {
 
     fn all_weights_agree(t: &Trainer) {
         for (l, layer) in t.net().layers.iter().enumerate() {
-            for i in 0..layer.inputs() {
-                for j in 0..layer.units() {
-                    let c = check_weight(t, l, i, j).unwrap();
+            for j in 0..layer.units() {
+                for i in 0..layer.inputs() {
+                    let c = check(t, Param::Weight(l, i, j)).unwrap();
                     assert!(c.relative_error < 1e-6, "layer {l} w[{i},{j}]: {c:?}");
                     assert_eq!(c.batch_len, 8);
                 }
+                let c = check(t, Param::Bias(l, j)).unwrap();
+                assert!(c.relative_error < 1e-6, "layer {l} b[{j}]: {c:?}");
             }
         }
     }
@@ -205,10 +237,10 @@ mod tests {
             Regularization::NONE,
             OptimizerConfig::Sgd(Default::default()),
         );
-        assert!(check_weight(&t, 0, 0, 0).is_err());
+        assert_eq!(check(&t, Param::Weight(0, 0, 0)), Err(CheckError::NoStep));
         t.next_phase();
-        assert!(check_weight(&t, 0, 0, 0).is_err(), "forward only");
-        assert!(check_weight(&t, 9, 0, 0).is_err());
+        assert_eq!(check(&t, Param::Weight(0, 0, 0)), Err(CheckError::BackwardPending), "forward only");
+        assert_eq!(check(&t, Param::Bias(9, 0)), Err(CheckError::NotInNetwork));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod experiment;
 pub mod gradcheck;
 pub mod history;
+pub mod loss_log;
 pub mod phase;
 pub mod playground;
 pub mod report;

@@ -3,6 +3,7 @@
 //! Both paths call the same kernels in the same order, so they agree bit for bit.
 
 use super::history::{copy_cursor, copy_net, copy_opt_state, Cursor, History};
+use super::loss_log::LossLog;
 use super::phase::{Phase, StepUnit};
 use super::trace::{LayerTrace, StepTrace, UpdateTrace};
 use crate::nn::network::{self, Workspace};
@@ -130,6 +131,7 @@ pub struct Trainer {
     trace: StepTrace,
     grad_norms: Vec<f64>,
     last_loss: f64,
+    losses: LossLog,
 }
 
 impl Trainer {
@@ -162,10 +164,16 @@ impl Trainer {
             tracing: false,
             trace: StepTrace::default(),
             last_loss: f64::NAN,
+            losses: LossLog::new(HISTORY_STEPS),
         })
     }
 
     // ----- read access -------------------------------------------------------------
+
+    /// The batch loss of recent updates (kept after going back, for replay).
+    pub fn loss_log(&self) -> &LossLog {
+        &self.losses
+    }
 
     /// Current parameters.
     pub fn net(&self) -> &Network {
@@ -278,18 +286,21 @@ impl Trainer {
     /// state is kept if it fits; returns `true` when it had to be reset.
     pub fn set_optimizer(&mut self, config: OptimizerConfig) -> Result<bool, String> {
         config.validate()?;
+        self.losses.forget_after(self.updates);
         self.config.optimizer = config;
         Ok(self.optimizer.set_config(config, &self.net.tensor_sizes()))
     }
     /// Changes the schedule (it is a function of the update count, nothing resets).
     pub fn set_schedule(&mut self, schedule: Schedule) -> Result<(), String> {
         schedule.validate()?;
+        self.losses.forget_after(self.updates);
         self.config.schedule = schedule;
         Ok(())
     }
     /// Changes L1/L2 regularization from the next backward phase on.
     pub fn set_regularization(&mut self, reg: Regularization) -> Result<(), String> {
         validate_reg(&reg)?;
+        self.losses.forget_after(self.updates);
         self.config.regularization = reg;
         Ok(())
     }
@@ -299,11 +310,13 @@ impl Trainer {
             return Err("batch_size: must be at least 1".into());
         }
         self.config.batch_size = size;
+        self.losses.forget_after(self.updates);
         Ok(())
     }
     /// Turns per-epoch shuffling on or off (from the next epoch).
     pub fn set_shuffle(&mut self, on: bool) {
         self.config.shuffle = on;
+        self.losses.forget_after(self.updates);
     }
     /// Replaces the data (e.g. points added by hand); parameters are kept, the epoch
     /// restarts and the history is cleared.
@@ -315,6 +328,7 @@ impl Trainer {
         self.cursor.epoch = epoch;
         self.data = data;
         self.history.clear();
+        self.losses.clear();
         Ok(())
     }
 
@@ -331,6 +345,7 @@ impl Trainer {
         self.trace = StepTrace::default();
         self.grad_norms.fill(0.0);
         self.last_loss = f64::NAN;
+        self.losses.clear();
     }
 
     /// New initial parameters (same shape), then [`reset`](Self::reset).
@@ -585,6 +600,7 @@ impl Trainer {
         let grads = self.ws.gw.iter().zip(&self.ws.gb).flat_map(|(w, b)| [w.as_slice(), b.as_slice()]);
         self.optimizer.step(lr, self.net.tensors_mut().zip(grads));
         self.updates += 1;
+        self.losses.record(self.updates, self.last_loss);
         if self.ends_epoch {
             self.cursor.epoch += 1;
         }
