@@ -183,6 +183,11 @@ impl History {
         self.spare.extend(self.ring.drain(..));
     }
 
+    /// The newest snapshot.
+    pub fn last(&self) -> Option<&Snapshot> {
+        self.ring.back()
+    }
+
     /// Update counts of the held snapshots, oldest first.
     pub fn updates(&self) -> impl Iterator<Item = u64> + '_ {
         self.ring.iter().map(|s| s.updates)

@@ -170,6 +170,12 @@ impl Trainer {
 
     // ----- read access -------------------------------------------------------------
 
+    /// The parameters before the last update (`None` before the first, or after the
+    /// history was cleared): `θ − this` is the last update's `Δθ`.
+    pub fn previous_net(&self) -> Option<&Network> {
+        self.history.last().filter(|s| s.updates + 1 == self.updates).map(|s| &s.net)
+    }
+
     /// The batch loss of recent updates (kept after going back, for replay).
     pub fn loss_log(&self) -> &LossLog {
         &self.losses

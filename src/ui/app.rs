@@ -8,10 +8,11 @@ use super::engine::{Engine, EngineHandle, Granularity};
 use super::inspector::{Inspector, Target};
 use super::network_view::{Focus, NetworkView};
 use super::output_plot::OutputPlot;
+use super::scrubber::Scrubber;
 use super::step_panel::{self, StepBar};
 use super::timeline::Timeline;
 use super::{hash, loss_chart, output_plot};
-use crate::train::gradcheck::{self, GradCheck};
+use crate::train::gradcheck::{self, CheckError, GradCheck};
 use crate::train::playground::{Playground, Source};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
@@ -144,7 +145,7 @@ pub fn App() -> Html {
     let granularity = use_state(|| Granularity::Batch);
     let inspect = use_state(|| None::<Focus>);
     let sample = use_state(|| 0usize);
-    let check = use_state(|| None::<Result<GradCheck, String>>);
+    let check = use_state(|| None::<Result<GradCheck, CheckError>>);
 
     // Start-up: notices from the link, the panic self-test, the first drawing.
     {
@@ -517,6 +518,17 @@ pub fn App() -> Html {
             }
         })
     };
+    let on_go = {
+        let engine = engine.clone();
+        let after_phase = after_phase.clone();
+        let playing = playing.clone();
+        Callback::from(move |t: u64| {
+            playing.set(false);
+            engine.0.borrow_mut().go_to(t);
+            // A full refresh (metrics and maps), whatever the update count now is.
+            after_phase(u64::MAX);
+        })
+    };
     let on_sample = {
         let sample = sample.clone();
         Callback::from(move |r: usize| sample.set(r))
@@ -526,8 +538,7 @@ pub fn App() -> Html {
         let check = check.clone();
         let inspect = inspect.clone();
         Callback::from(move |_: ()| {
-            let (l, i, j) = Target::from_focus(*inspect).check_weight();
-            let result = gradcheck::check_weight(&engine.0.borrow().trainer, l, i, j);
+            let result = gradcheck::check(&engine.0.borrow().trainer, Target::from_focus(*inspect).param());
             check.set(Some(result));
         })
     };
@@ -542,10 +553,11 @@ pub fn App() -> Html {
 
     let cfg = (*config).clone();
     let s = (*summary).clone();
-    let (cur_phase, phase_text, can_prev) = {
+    let (cur_phase, next_phase, layers, can_prev, diverged) = {
         let e = engine.0.borrow();
         let p = (*step_mode).then(|| step_panel::current_phase(&e)).flatten();
-        (p, step_panel::phase_text(&e), e.trainer.history_len() > 0 || e.trainer.phases_done() > 0)
+        let t = &e.trainer;
+        (p, t.next_phase_kind(), t.net().layers.len(), t.history_len() > 0 || t.phases_done() > 0, t.divergence().is_some())
     };
     let points = {
         let e = engine.0.borrow();
@@ -568,8 +580,11 @@ pub fn App() -> Html {
                 <Timeline playing={*playing} summary={s.clone()} speed={cfg.speed} {on_play} {on_step} {on_reset}
                     {on_new_weights} {on_speed} />
                 <TrainingBar config={cfg.clone()} on_change={on_change.clone()} />
-                <StepBar on={*step_mode} granularity={*granularity} phase={phase_text} {can_prev}
+                <StepBar on={*step_mode} granularity={*granularity} phase={cur_phase} next={next_phase} {layers} {can_prev} {diverged}
                     on_toggle={on_step_mode} {on_granularity} {on_next} {on_prev} />
+                if *step_mode {
+                    <Scrubber engine={engine.clone()} version={s.version} on_go={on_go} />
+                }
             </section>
             <main class="columns">
                 <section class="region region-data" aria-label="data">
@@ -580,10 +595,11 @@ pub fn App() -> Html {
                 <section class="region region-network" aria-label="network">
                     <h2>{ "Network" }</h2>
                     <NetworkView engine={engine.clone()} config={cfg.clone()} version={s.version}
-                        on_change={on_change.clone()} focus={*focus} {on_focus} phase={cur_phase} />
+                        on_change={on_change.clone()} focus={*focus} {on_focus} phase={cur_phase}
+                        pinned={if *step_mode { *inspect } else { None }} />
                     if *step_mode {
                         <Inspector engine={engine.clone()} version={s.version} target={Target::from_focus(*inspect)}
-                            sample={*sample} {on_sample} phase={cur_phase} check={(*check).clone()} {on_check} />
+                            sample={*sample} {on_sample} phase={cur_phase} check={*check} {on_check} />
                     }
                 </section>
                 <section class="region region-output" aria-label="output">

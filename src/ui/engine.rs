@@ -326,6 +326,36 @@ impl Engine {
         ok
     }
 
+    /// Goes to update `target` of the timeline: back through the snapshots (exact earlier
+    /// states), or forward by replaying whole steps. Stops early when the history runs
+    /// out or training diverges. Returns whether the parameters changed.
+    pub fn go_to(&mut self, target: u64) -> bool {
+        let start = self.trainer.updates();
+        if self.trainer.phases_done() > 0 {
+            self.trainer.back();
+        }
+        while self.trainer.updates() > target {
+            if !self.trainer.back() {
+                break;
+            }
+        }
+        while self.trainer.updates() < target && self.trainer.divergence().is_none() {
+            self.trainer.step();
+            self.record_grad_norms();
+        }
+        let now = self.trainer.updates();
+        while self.grad_norms.back().is_some_and(|(u, _)| *u > now) {
+            self.grad_norms.pop_back();
+        }
+        self.traced_update = (self.trainer.tracing() && now > 0 && self.trainer.trace().update.is_some()).then_some(now);
+        now != start
+    }
+
+    /// The earliest update the timeline can go back to.
+    pub fn earliest_reachable(&self) -> u64 {
+        self.trainer.updates().saturating_sub(self.trainer.history_len() as u64)
+    }
+
     /// Recomputes metrics, appends them to the curves and redraws the heatmap values.
     pub fn refresh(&mut self) {
         self.record_metrics();

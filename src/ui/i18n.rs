@@ -60,3 +60,13 @@ impl Lang {
 pub fn use_lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()
 }
+
+/// The page's language as set on `<html lang>` — for code that draws on canvases
+/// outside a component.
+pub fn page_lang() -> Lang {
+    gloo::utils::document()
+        .document_element()
+        .and_then(|el| el.get_attribute("lang"))
+        .and_then(|code| Lang::from_code(&code))
+        .unwrap_or_default()
+}

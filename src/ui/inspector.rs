@@ -3,10 +3,11 @@
 //! trainer's [`StepTrace`](crate::train::StepTrace), none recomputed here.
 
 use super::engine::EngineHandle;
-use super::mathml::{d, frac, i, math, n, num, o, row, sqrt, sub, sup, t};
+use super::i18n::{use_lang, Lang};
+use super::mathml::{d, derivation, frac, i, math, n, num, o, row, sqrt, sub, sup, t};
 use super::network_view::Focus;
 use crate::nn::{Activation, Loss, OptimizerConfig};
-use crate::train::gradcheck::GradCheck;
+use crate::train::gradcheck::{CheckError, GradCheck, Param};
 use crate::train::trace::{bias_offset, weight_offset};
 use crate::train::Phase;
 use web_sys::HtmlSelectElement;
@@ -36,11 +37,11 @@ impl Target {
             Target::Weight(l, _, j) | Target::Bias(l, j) => (l, j),
         }
     }
-    /// The weight a gradient check uses (a bias is checked through its neuron's first weight).
-    pub fn check_weight(self) -> (usize, usize, usize) {
+    /// The parameter a gradient check uses.
+    pub fn param(self) -> Param {
         match self {
-            Target::Weight(l, i, j) => (l, i, j),
-            Target::Bias(l, j) => (l, 0, j),
+            Target::Weight(l, i, j) => Param::Weight(l, i, j),
+            Target::Bias(l, j) => Param::Bias(l, j),
         }
     }
 }
@@ -61,7 +62,7 @@ pub struct InspectorProps {
     /// The phase just completed (`None` between steps).
     pub phase: Option<Phase>,
     /// Result of the last gradient check.
-    pub check: Option<Result<GradCheck, String>>,
+    pub check: Option<Result<GradCheck, CheckError>>,
     /// Runs a gradient check.
     pub on_check: Callback<()>,
 }
@@ -91,6 +92,7 @@ fn section(title: &str, current: bool, body: Html) -> Html {
 /// The inspector panel.
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
+    let lang = use_lang();
     let e = props.engine.0.borrow();
     let trainer = &e.trainer;
     let net = trainer.net();
@@ -104,7 +106,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             Target::Bias(..) => true,
         };
     if !valid {
-        return html! { <div class="inspector" data-testid="inspector"><p class="muted">{ "Focus a neuron, weight or bias in the diagram." }</p></div> };
+        return html! { <div class="inspector" data-testid="inspector"><p class="muted">{ lang.pick("Focus a neuron, weight or bias in the diagram.", "在网络图中选中一个神经元、权重或偏置。") }</p></div> };
     }
     let (d_in, units) = (net.layers[l].inputs(), net.layers[l].units());
     let sizes = net.tensor_sizes();
@@ -120,12 +122,17 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         Target::Weight(_, ii, _) => weight_name(l, ii, j),
         Target::Bias(..) => layer_sym("b", l, j),
     };
-    let title = match props.target {
-        Target::Weight(_, ii, _) => {
+    let title = match (props.target, lang) {
+        (Target::Weight(_, ii, _), Lang::En) => {
             let from = if l == 0 { format!("input {}", ii + 1) } else { format!("layer {} neuron {}", l, ii + 1) };
             format!("weight {from} → layer {} neuron {}", l + 1, j + 1)
         }
-        Target::Bias(..) => format!("bias of layer {} neuron {}", l + 1, j + 1),
+        (Target::Weight(_, ii, _), Lang::Zh) => {
+            let from = if l == 0 { format!("输入 {}", ii + 1) } else { format!("第 {} 层第 {} 个神经元", l, ii + 1) };
+            format!("权重：{from} → 第 {} 层第 {} 个神经元", l + 1, j + 1)
+        }
+        (Target::Bias(..), Lang::En) => format!("bias of layer {} neuron {}", l + 1, j + 1),
+        (Target::Bias(..), Lang::Zh) => format!("第 {} 层第 {} 个神经元的偏置", l + 1, j + 1),
     };
     // Parameters the step used: before the update (kept in the trace once it has run).
     let step_params: Vec<f64> = match &tr.update {
@@ -162,11 +169,11 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         let act = net.layers[l].activation;
         let body = html! {
             <>
-            { math(vec![layer_sym("z", l, j), o("="), row(sym_terms), o("="), row(terms), o("+"), n(b), o("="), n(z[[r, j]])]) }
+            { derivation(vec![vec![layer_sym("z", l, j), o("="), row(sym_terms)], vec![row(terms), o("+"), n(b)], vec![n(z[[r, j]])]]) }
             { math(vec![layer_sym("a", l, j), o("="), i(act_name(act)), o("("), layer_sym("z", l, j), o(")"), o("="), n(a[[r, j]])]) }
             </>
         };
-        sections.push(section(&format!("Forward · layer {}", l + 1), is(|p| matches!(p, Phase::Forward(_))), body));
+        sections.push(section(&match lang { Lang::En => format!("Forward · layer {}", l + 1), Lang::Zh => format!("前向传播 · 第 {} 层", l + 1) }, is(|p| matches!(p, Phase::Forward(_))), body));
     }
 
     // ----- loss -----
@@ -197,27 +204,34 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         };
         let body = html! {
             <>
-            <p class="insp-kv">{ "prediction " }<b data-testid="inspector-prediction">{ (0..k).map(|c| num(out[[r, c]])).collect::<Vec<_>>().join(", ") }</b>
-                { " · target " }<b>{ (0..k).map(|c| num(y[[r, c]])).collect::<Vec<_>>().join(", ") }</b></p>
-            { math(vec![sub("ℓ", &format!("{}", r + 1)), o("="), formula, o(","), t(" a = "), join(preds), o(","), t(" y = "), join(targets), o("⇒"), sub("ℓ", &format!("{}", r + 1)), o("="), n(sl[r])]) }
-            { math(vec![i("L"), o("="), frac(i("1"), i("N")), o("∑"), sub("ℓ", "r"), o("="), frac(i("1"), html! { <mn>{ nb }</mn> }), o("·"), n(sl.iter().sum()), o("="), n(loss)]) }
+            <p class="insp-kv">{ lang.pick("prediction ", "预测 ") }<b data-testid="inspector-prediction">{ (0..k).map(|c| num(out[[r, c]])).collect::<Vec<_>>().join(", ") }</b>
+                { lang.pick(" · target ", " · 目标 ") }<b>{ (0..k).map(|c| num(y[[r, c]])).collect::<Vec<_>>().join(", ") }</b></p>
+            { derivation(vec![
+                vec![sub("ℓ", &format!("{}", r + 1)), o("="), formula],
+                vec![t(lang.pick("with a = ", "其中 a = ")), join(preds), o(","), t(" y = "), join(targets)],
+                vec![n(sl[r])],
+            ]) }
+            { derivation(vec![
+                vec![i("L"), o("="), frac(i("1"), i("N")), munder_sum(), sub("ℓ", "r"), t(lang.pick(" (mean over the batch, N = ", "（批内平均，N = ")), html! { <mn>{ nb }</mn> }, t(lang.pick(")", "）"))],
+                vec![n(loss)],
+            ]) }
             </>
         };
-        sections.push(section("Loss", is(|p| p == Phase::Loss), body));
+        sections.push(section(lang.pick("Loss", "损失"), is(|p| p == Phase::Loss), body));
     }
 
     // ----- backward -----
     if let Some((da, dz)) = lt.and_then(|lt| Some((lt.da.as_ref()?, lt.dz.as_ref()?))) {
         let (dav, dzv) = (da[[r, j]], dz[[r, j]]);
         let softmax = net.layers[l].activation == Activation::Softmax;
-        let sigma = if dav != 0.0 { dzv / dav } else { f64::NAN };
+        let sigma = lt.and_then(|lt| lt.dact.as_ref()).map(|s| s[[r, j]]).unwrap_or(f64::NAN);
         let sp = html! { <mrow><msup><mi>{ "σ" }</mi><mo>{ "′" }</mo></msup><mo>{ "(" }</mo>{ layer_sym("z", l, j) }<mo>{ ")" }</mo></mrow> };
         let mut rows = vec![math(vec![d("ℓ", layer_sym("a", l, j)), o("="), n(dav)])];
         if softmax {
-            rows.push(math(vec![d("ℓ", layer_sym("z", l, j)), o("="), i("a"), o("−"), i("y"), o("="), n(dzv), t("  (softmax and cross-entropy together)")]));
+            rows.push(math(vec![d("ℓ", layer_sym("z", l, j)), o("="), i("a"), o("−"), i("y"), o("="), n(dzv), t(lang.pick("  (softmax and cross-entropy together)", "（softmax 与交叉熵合并求导）"))]));
         } else {
-            rows.push(math(vec![sp.clone(), o("="), d("ℓ", i("z")), o("/"), d("ℓ", i("a")), o("="), if sigma.is_nan() { t("— (∂ℓ/∂a = 0)") } else { n(sigma) }]));
-            rows.push(math(vec![d("ℓ", layer_sym("z", l, j)), o("="), d("ℓ", i("a")), o("·"), sp.clone(), o("="), n(dzv)]));
+            rows.push(math(vec![sp.clone(), o("="), n(sigma)]));
+            rows.push(math(vec![d("ℓ", layer_sym("z", l, j)), o("="), d("ℓ", i("a")), o("·"), sp.clone(), o("="), n(dav), o("·"), n(sigma), o("="), n(dzv)]));
         }
         let lt = lt.expect("checked");
         match props.target {
@@ -229,31 +243,27 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     } else {
                         vec![d("ℓ", i("a")), o("·"), sp.clone(), o("·"), prev.clone()]
                     };
-                    let nums = if softmax || sigma.is_nan() {
+                    let nums = if softmax {
                         vec![n(dzv), o("·"), n(x[[r, ii]])]
                     } else {
                         vec![n(dav), o("·"), n(sigma), o("·"), n(x[[r, ii]])]
                     };
                     let mut m = vec![d("ℓ", pname.clone()), o("=")];
                     m.extend(chain);
-                    m.push(o("="));
-                    m.extend(nums);
-                    m.push(o("="));
-                    m.push(n(per[[r, ii, j]]));
-                    rows.push(math(m));
+                    rows.push(derivation(vec![m, nums, vec![n(per[[r, ii, j]])]]));
                     let samples: Vec<f64> = (0..per.shape()[0]).map(|s| per[[s, ii, j]]).collect();
-                    rows.push(per_sample(&samples, data[[ii, j]], full[[ii, j]], r, &tr.batch));
+                    rows.push(per_sample(&samples, data[[ii, j]], full[[ii, j]], r, &tr.batch, lang));
                 }
             }
             Target::Bias(..) => {
                 if let Some(db) = lt.db.as_ref() {
                     rows.push(math(vec![d("ℓ", pname.clone()), o("="), d("ℓ", i("z")), o("="), n(dzv)]));
                     let samples: Vec<f64> = (0..dz.nrows()).map(|s| dz[[s, j]]).collect();
-                    rows.push(per_sample(&samples, db[j], db[j], r, &tr.batch));
+                    rows.push(per_sample(&samples, db[j], db[j], r, &tr.batch, lang));
                 }
             }
         }
-        sections.push(section(&format!("Backward · layer {}", l + 1), is(|p| matches!(p, Phase::Backward(_))), html! { <>{ for rows }</> }));
+        sections.push(section(&match lang { Lang::En => format!("Backward · layer {}", l + 1), Lang::Zh => format!("反向传播 · 第 {} 层", l + 1) }, is(|p| matches!(p, Phase::Backward(_))), html! { <>{ for rows }</> }));
     }
 
     // ----- update -----
@@ -270,6 +280,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         .unwrap_or(f64::NAN);
         let old = u.params_before.get(flat).copied().unwrap_or(f64::NAN);
         let delta = u.delta.get(flat).copied().unwrap_or(f64::NAN);
+        let new = u.params_after.get(flat).copied().unwrap_or(f64::NAN);
         let pick = |s: &crate::nn::OptimizerState, f: fn(&crate::nn::SlotState) -> &Vec<f64>| {
             s.slots.get(slot).and_then(|x| f(x).get(idx)).copied().unwrap_or(f64::NAN)
         };
@@ -296,18 +307,17 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             }
             OptimizerConfig::Adagrad(c) => {
                 let (s0, s1) = (pick(sb, |s| &s.square), pick(sa, |s| &s.square));
-                let clr = lr / (1.0 + (u.t - 1) as f64 * c.lr_decay);
+                let clr = u.terms.effective_lr;
                 rows.push(math(vec![i("G"), o("←"), i("G"), o("+"), sup(i("g"), i("2")), o("="), n(s0), o("+"), sup(n(g), i("2")), o("="), n(s1)]));
                 rows.push(math(vec![w(), o("←"), w(), o("−"), frac(row(vec![i("γ̃"), i("g")]), row(vec![sqrt(i("G")), o("+"), i("ε")])), o("="), n(old), o("−"), frac(row(vec![n(clr), o("·"), n(g)]), row(vec![sqrt(n(s1)), o("+"), n(c.eps)]))]));
             }
             OptimizerConfig::Rmsprop(c) => {
                 let (v0, v1) = (pick(sb, |s| &s.square), pick(sa, |s| &s.square));
                 rows.push(math(vec![i("v"), o("←"), i("α"), i("v"), o("+"), o("("), i("1"), o("−"), i("α"), o(")"), sup(i("g"), i("2")), o("="), n(c.alpha), o("·"), n(v0), o("+"), n(1.0 - c.alpha), o("·"), sup(n(g), i("2")), o("="), n(v1)]));
-                let mut vt = v1;
+                let vt = u.terms.v_tilde.as_ref().and_then(|v| v.get(flat)).copied().unwrap_or(f64::NAN);
                 if c.centered {
                     let (m0, m1) = (pick(sb, |s| &s.mean), pick(sa, |s| &s.mean));
                     rows.push(math(vec![i("ḡ"), o("←"), i("α"), i("ḡ"), o("+"), o("("), i("1"), o("−"), i("α"), o(")"), i("g"), o("="), n(c.alpha), o("·"), n(m0), o("+"), n(1.0 - c.alpha), o("·"), n(g), o("="), n(m1)]));
-                    vt = v1 - m1 * m1;
                     rows.push(math(vec![i("ṽ"), o("="), i("v"), o("−"), sup(i("ḡ"), i("2")), o("="), n(vt)]));
                 }
                 if c.momentum > 0.0 {
@@ -322,35 +332,41 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 let (m0, m1) = (pick(sb, |s| &s.mean), pick(sa, |s| &s.mean));
                 let (v0, v1) = (pick(sb, |s| &s.square), pick(sa, |s| &s.square));
                 let (bc1, bc2) = u.bias_corrections.unwrap_or((f64::NAN, f64::NAN));
+                let m_hat = u.terms.m_hat.as_ref().and_then(|v| v.get(flat)).copied().unwrap_or(f64::NAN);
+                let v_hat = u.terms.v_hat.as_ref().and_then(|v| v.get(flat)).copied().unwrap_or(f64::NAN);
                 rows.push(math(vec![i("m"), o("←"), sub("β", "1"), i("m"), o("+"), o("("), i("1"), o("−"), sub("β", "1"), o(")"), i("g"), o("="), n(c.beta1), o("·"), n(m0), o("+"), n(1.0 - c.beta1), o("·"), n(g), o("="), n(m1)]));
                 rows.push(math(vec![i("v"), o("←"), sub("β", "2"), i("v"), o("+"), o("("), i("1"), o("−"), sub("β", "2"), o(")"), sup(i("g"), i("2")), o("="), n(c.beta2), o("·"), n(v0), o("+"), n(1.0 - c.beta2), o("·"), sup(n(g), i("2")), o("="), n(v1)]));
                 let vmax = if c.amsgrad { pick(sa, |s| &s.max_square) } else { v1 };
                 if c.amsgrad {
                     rows.push(math(vec![sub("v", "max"), o("="), i("max"), o("("), sub("v", "max"), o(","), i("v"), o(")"), o("="), n(vmax)]));
                 }
-                rows.push(math(vec![
-                    i("m̂"), o("="), frac(i("m"), row(vec![i("1"), o("−"), sup(sub("β", "1"), i("t"))])), o("="), frac(n(m1), n(bc1)), o("="), n(m1 / bc1), o(","),
-                    i("v̂"), o("="), frac(i(if c.amsgrad { "v_max" } else { "v" }), row(vec![i("1"), o("−"), sup(sub("β", "2"), i("t"))])), o("="), frac(n(vmax), n(bc2)), o("="), n(vmax / bc2),
+                rows.push(math(vec![i("m̂"), o("="), frac(i("m"), row(vec![i("1"), o("−"), sup(sub("β", "1"), i("t"))])), o("="), frac(n(m1), n(bc1)), o("="), n(m_hat)]));
+                rows.push(math(vec![i("v̂"), o("="), frac(i(if c.amsgrad { "v_max" } else { "v" }), row(vec![i("1"), o("−"), sup(sub("β", "2"), i("t"))])), o("="), frac(n(vmax), n(bc2)), o("="), n(v_hat)]));
+                rows.push(derivation(vec![
+                    vec![w(), o("←"), w(), o("−"), frac(row(vec![i("γ"), i("m̂")]), row(vec![sqrt(i("v̂")), o("+"), i("ε")]))],
+                    vec![n(old), o("−"), frac(row(vec![n(lr), o("·"), n(m_hat)]), row(vec![sqrt(n(v_hat)), o("+"), n(c.eps)]))],
                 ]));
-                rows.push(math(vec![w(), o("←"), w(), o("−"), frac(row(vec![i("γ"), i("m̂")]), row(vec![sqrt(i("v̂")), o("+"), i("ε")])), o("="), n(old), o("−"), frac(row(vec![n(lr), o("·"), n(m1 / bc1)]), row(vec![sqrt(n(vmax / bc2)), o("+"), n(c.eps)]))]));
             }
         }
         rows.push(html! {
-            <p class="insp-kv big">{ "old " }<b>{ num(old) }</b>{ " → new " }<b>{ num(old + delta) }</b>
+            <p class="insp-kv big">{ lang.pick("old ", "旧值 ") }<b>{ num(old) }</b>{ lang.pick(" → new ", " → 新值 ") }<b>{ num(new) }</b>
                 { " · Δ = " }<b data-testid="inspector-dw">{ exact(delta) }</b></p>
         });
-        sections.push(section("Update", is(|p| p == Phase::Update), rows.into_iter().collect::<Html>()));
+        sections.push(section(lang.pick("Update", "参数更新"), is(|p| p == Phase::Update), rows.into_iter().collect::<Html>()));
     }
 
     // ----- gradient check -----
-    let (cl, ci, cj) = props.target.check_weight();
+    let pshort = param_short(props.target.param());
     let check = match &props.check {
         Some(Ok(c)) => html! {
             <p class={classes!("insp-kv", if c.relative_error < 1e-6 { "ok" } else { "bad" })} data-testid="grad-check-result">
-                { format!("w[{}]{}→{}: numeric (J(w+h) − J(w−h))/2h = {} · backprop {} · relative error {:.3e}", c.layer + 1, c.i + 1, c.j + 1, num(c.numeric), num(c.backprop), c.relative_error) }
+                { match lang {
+                    Lang::En => format!("{}: numeric (J(θ+h) − J(θ−h))/2h = {} · backprop {} · relative error {:.3e}", param_short(c.param), num(c.numeric), num(c.backprop), c.relative_error),
+                    Lang::Zh => format!("{}：数值梯度 (J(θ+h) − J(θ−h))/2h = {} · 反向传播 {} · 相对误差 {:.3e}", param_short(c.param), num(c.numeric), num(c.backprop), c.relative_error),
+                } }
             </p>
         },
-        Some(Err(msg)) => html! { <p class="insp-kv bad" data-testid="grad-check-result">{ format!("Gradient check not possible: {msg}.") }</p> },
+        Some(Err(err)) => html! { <p class="insp-kv bad" data-testid="grad-check-result">{ check_error(*err, lang) }</p> },
         None => html! {},
     };
     let on_check = props.on_check.reform(|_: MouseEvent| ());
@@ -365,25 +381,25 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         <div class="inspector" data-testid="inspector">
             <div class="insp-head">
                 <strong>{ title }</strong>
-                <span class="insp-kv">{ "value now " }<b data-testid="inspector-w">{ exact(current_value) }</b></span>
+                <span class="insp-kv">{ lang.pick("value now ", "当前值 ") }<b data-testid="inspector-w">{ exact(current_value) }</b></span>
                 if nb > 0 {
-                    <label class="field inline"><span class="field-label">{ "sample" }</span>
+                    <label class="field inline"><span class="field-label">{ lang.pick("sample", "样本") }</span>
                         <select data-testid="inspector-sample" onchange={on_sample}>
                             { for tr.batch.iter().enumerate().map(|(s, idx)| html! {
-                                <option selected={s == r}>{ format!("{} of {nb} (#{idx})", s + 1) }</option>
+                                <option selected={s == r}>{ match lang { Lang::En => format!("{} of {nb} (#{idx})", s + 1), Lang::Zh => format!("第 {} 个，共 {nb} 个（#{idx}）", s + 1) } }</option>
                             }) }
                         </select>
                     </label>
                 }
             </div>
             if sections.is_empty() {
-                <p class="muted">{ "Press “Next phase” (or “.”) to run the forward pass of the first layer; the numbers of every phase appear here." }</p>
+                <p class="muted">{ lang.pick("Press “Next phase” (or “.”) to run the forward pass of the first layer; the numbers of every phase appear here.", "按“下一阶段”（或“.”）运行第一层的前向传播；每个阶段的数值都会显示在这里。") }</p>
             }
             { for sections }
             <div class="insp-check">
                 <button type="button" class="btn btn-small" data-testid="grad-check" onclick={on_check}
-                    title="Compare backprop with a central difference of the batch loss (mean + penalty)">
-                    { format!("Gradient check w[{}]{}→{}", cl + 1, ci + 1, cj + 1) }
+                    title={lang.pick("Compare backprop with a central difference of the batch loss (mean + penalty)", "用批损失（平均值 + 正则项）的中心差分检验反向传播的梯度").to_string()}>
+                    { format!("{} {pshort}", lang.pick("Gradient check", "梯度检验")) }
                 </button>
                 { check }
             </div>
@@ -403,21 +419,45 @@ fn act_name(a: Activation) -> &'static str {
 }
 
 /// The per-sample gradients of the parameter beside their mean and the gradient with the penalty.
-fn per_sample(samples: &[f64], mean: f64, full: f64, current: usize, batch: &[usize]) -> Html {
+fn per_sample(samples: &[f64], mean: f64, full: f64, current: usize, batch: &[usize], lang: Lang) -> Html {
     const SHOWN: usize = 16;
     html! {
         <div class="per-sample">
             <div class="per-list">
                 { for samples.iter().take(SHOWN).enumerate().map(|(s, v)| html! {
-                    <span class={classes!("chip-num", (s == current).then_some("current"))} title={format!("sample #{}", batch.get(s).copied().unwrap_or(0))}>
+                    <span class={classes!("chip-num", (s == current).then_some("current"))} title={format!("{} #{}", lang.pick("sample", "样本"), batch.get(s).copied().unwrap_or(0))}>
                         <small>{ format!("ℓ{}", s + 1) }</small>{ num(*v) }
                     </span>
                 }) }
-                if samples.len() > SHOWN { <span class="muted">{ format!("… {} more", samples.len() - SHOWN) }</span> }
+                if samples.len() > SHOWN { <span class="muted">{ match lang { Lang::En => format!("… {} more", samples.len() - SHOWN), Lang::Zh => format!("…… 另有 {} 个", samples.len() - SHOWN) } }</span> }
             </div>
-            <p class="insp-kv">{ format!("mean over {} samples ", samples.len()) }<b data-testid="inspector-grad-data">{ num(mean) }</b>
-                { " · with L1/L2 " }<b data-testid="inspector-grad">{ num(full) }</b>
-                if full != mean { <span class="muted">{ format!(" (penalty term {})", num(full - mean)) }</span> }</p>
+            <p class="insp-kv">{ match lang { Lang::En => format!("mean over {} samples ", samples.len()), Lang::Zh => format!("{} 个样本的平均值 ", samples.len()) } }<b data-testid="inspector-grad-data">{ num(mean) }</b>
+                { lang.pick(" · with L1/L2 penalty (what the optimizer uses) ", " · 加上 L1/L2 正则项（优化器实际使用） ") }<b data-testid="inspector-grad">{ num(full) }</b></p>
         </div>
+    }
+}
+
+/// `∑` with the index `r` under it.
+fn munder_sum() -> Html {
+    html! { <munder><mo>{ "∑" }</mo><mi>{ "r" }</mi></munder> }
+}
+
+/// `w[l]i→j` or `b[l]j`, counting from 1.
+fn param_short(p: Param) -> String {
+    match p {
+        Param::Weight(l, i, j) => format!("w[{}]{}→{}", l + 1, i + 1, j + 1),
+        Param::Bias(l, j) => format!("b[{}]{}", l + 1, j + 1),
+    }
+}
+
+/// Why the gradient check could not run, in words.
+fn check_error(e: CheckError, lang: Lang) -> &'static str {
+    match e {
+        CheckError::NoStep => lang.pick("Gradient check not possible yet: take a step in step mode first.", "暂时无法检验梯度：请先在单步模式中走一步。"),
+        CheckError::BackwardPending => lang.pick(
+            "Gradient check not possible yet: the backward phase of this layer has not run in this step.",
+            "暂时无法检验梯度：本步中这一层的反向传播还没有运行。",
+        ),
+        CheckError::NotInNetwork => lang.pick("That parameter is not in the network.", "网络中没有这个参数。"),
     }
 }

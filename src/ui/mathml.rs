@@ -74,3 +74,21 @@ pub fn row(items: Vec<Html>) -> Html {
 pub fn math(items: Vec<Html>) -> Html {
     html! { <div class="eq"><math><mrow>{ for items }</mrow></math></div> }
 }
+
+/// A derivation over several lines: the symbolic form, then each further line starting
+/// with `=` (substituted numbers, result). Narrow screens get short lines instead of one
+/// formula scrolling sideways.
+pub fn derivation(lines: Vec<Vec<Html>>) -> Html {
+    html! {
+        <div class="eq eq-lines">
+            { for lines.into_iter().enumerate().map(|(k, items)| html! {
+                <div class={classes!("eq-line", (k > 0).then_some("cont"))}>
+                    <math><mrow>
+                        if k > 0 { <mo>{ "=" }</mo> }
+                        { for items }
+                    </mrow></math>
+                </div>
+            }) }
+        </div>
+    }
+}

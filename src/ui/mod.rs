@@ -15,6 +15,7 @@ pub mod mathml;
 pub mod network_view;
 pub mod output_plot;
 pub mod panic;
+pub mod scrubber;
 pub mod step_panel;
 pub mod timeline;
 

@@ -5,6 +5,8 @@
 //! and gradient.
 
 use super::engine::{EngineHandle, NEURON_GRID};
+use super::i18n::{use_lang, Lang};
+use crate::train::trace::weight_offset;
 use crate::data::Feature;
 use crate::train::playground::{limits, Playground};
 use crate::train::Phase;
@@ -42,6 +44,53 @@ pub struct NetworkViewProps {
     /// In step mode, the phase just completed (highlights its layer, dims what is pending).
     #[prop_or_default]
     pub phase: Option<Phase>,
+    /// The element the inspector follows (kept highlighted when the pointer leaves).
+    #[prop_or_default]
+    pub pinned: Option<Focus>,
+}
+
+/// What the links' colour and thickness show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LinkMode {
+    /// The weights `w`.
+    #[default]
+    Weights,
+    /// The gradients `∂L/∂w` (of the step under way in step mode, else of the last step).
+    Gradients,
+    /// The last update's change `Δw`.
+    Deltas,
+}
+
+impl LinkMode {
+    const ALL: [LinkMode; 3] = [LinkMode::Weights, LinkMode::Gradients, LinkMode::Deltas];
+    fn label(self, lang: Lang) -> &'static str {
+        match self {
+            LinkMode::Weights => lang.pick("weights w", "权重 w"),
+            LinkMode::Gradients => lang.pick("gradients ∂L/∂w", "梯度 ∂L/∂w"),
+            LinkMode::Deltas => lang.pick("last change Δw", "上次变化 Δw"),
+        }
+    }
+}
+
+/// The value a link shows in `mode` for weight `i → j` of layer `l`; NaN (drawn grey)
+/// when it does not exist yet, e.g. a gradient whose backward phase has not run.
+fn link_value(e: &super::engine::Engine, mode: LinkMode, l: usize, i: usize, j: usize) -> f64 {
+    let t = &e.trainer;
+    let net = t.net();
+    let units = net.layers[l].units();
+    match mode {
+        LinkMode::Weights => net.layers[l].w[[i, j]],
+        LinkMode::Gradients if t.tracing() && (t.phases_done() > 0 || t.trace().update.is_some()) => {
+            t.trace().layers.get(l).and_then(|lt| lt.dw.as_ref()).map(|g| g[[i, j]]).unwrap_or(f64::NAN)
+        }
+        LinkMode::Gradients if t.updates() > 0 => t.workspace().gw.get(l).and_then(|g| g.get(i * units + j)).copied().unwrap_or(f64::NAN),
+        LinkMode::Gradients => f64::NAN,
+        LinkMode::Deltas => match &t.trace().update {
+            Some(u) if t.tracing() => u.delta.get(weight_offset(&net.tensor_sizes(), l, i, j, units)).copied().unwrap_or(f64::NAN),
+            _ if t.tracing() && t.phases_done() > 0 => f64::NAN,
+            _ => t.previous_net().map(|p| net.layers[l].w[[i, j]] - p.layers[l].w[[i, j]]).unwrap_or(f64::NAN),
+        },
+    }
 }
 
 /// How layer `l` stands in the step: `"active"` (this phase's layer), `"pending"` (its
@@ -350,17 +399,24 @@ fn draw_node_maps(ctx: &CanvasRenderingContext2d, layout: &Layout, e: &super::en
 /// The diagram.
 #[component]
 pub fn NetworkView(props: &NetworkViewProps) -> Html {
+    let lang = use_lang();
     let root = use_node_ref();
     let links_ref = use_node_ref();
+    let mode = use_state(LinkMode::default);
     {
         let links_ref = links_ref.clone();
         let engine = props.engine.clone();
-        use_effect_with((props.version, props.config.clone(), props.focus, props.phase), move |(_, cfg, focus, phase)| {
+        let highlight = props.focus.or(props.pinned);
+        use_effect_with((props.version, props.config.clone(), highlight, props.phase, *mode), move |(_, cfg, focus, phase, mode)| {
             if let Some(c) = links_ref.cast::<HtmlCanvasElement>() {
                 let e = engine.0.borrow();
                 let layout = Layout::new(cfg, e.trainer.net());
                 let net = e.trainer.net();
-                draw_links(&c, &layout, net, e.palette, *focus, *phase, &|l, i, j| net.layers[l].w[[i, j]]);
+                let mode = *mode;
+                let sizes_ok = |l: usize, i: usize, j: usize| l < net.layers.len() && i < net.layers[l].inputs() && j < net.layers[l].units();
+                draw_links(&c, &layout, net, e.palette, *focus, *phase, &|l, i, j| {
+                    if sizes_ok(l, i, j) { link_value(&e, mode, l, i, j) } else { f64::NAN }
+                });
                 if let Some(ctx) = c.get_context("2d").ok().flatten().and_then(|x| x.dyn_into::<CanvasRenderingContext2d>().ok()) {
                     draw_node_maps(&ctx, &layout, &e, *phase);
                 }
@@ -427,12 +483,17 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 if let Some(fi) = fi {
                     <button type="button" class="node-btn" onclick={toggle.clone().unwrap()}
                         aria-pressed={on.to_string()} aria-label={label.clone()} data-testid={format!("feature-{}", Feature::ALL[*fi].name())}
-                        title={format!("{label}: click to {} this input feature", if *on { "remove" } else { "add" })}>
+                        title={match (lang, *on) {
+                            (Lang::En, true) => format!("{label}: click to remove this input feature"),
+                            (Lang::En, false) => format!("{label}: click to add this input feature"),
+                            (Lang::Zh, true) => format!("{label}：点击移除这个输入特征"),
+                            (Lang::Zh, false) => format!("{label}：点击加入这个输入特征"),
+                        }}>
                     </button>
                 } else {
                     <span class="bit">{ label.clone() }</span>
                 }
-                <span class="input-label">{ label.clone() }</span>
+                if fi.is_some() { <span class="input-label">{ label.clone() }</span> }
             </div>
         });
     }
@@ -450,9 +511,9 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             nodes.push(html! {
                 <div class={classes!("node", is_out.then_some("output"), (focus == Some(fnode)).then_some("focused"), state)} {style}
                      tabindex="0" role="button" data-testid={format!("neuron-{}-{}", l + 1, j + 1)}
-                     aria-label={format!("layer {} neuron {}", l + 1, j + 1)}
+                     aria-label={match lang { Lang::En => format!("layer {} neuron {}", l + 1, j + 1), Lang::Zh => format!("第 {} 层第 {} 个神经元", l + 1, j + 1) }}
                      onfocus={set_focus(fnode)} onmouseenter={hover(fnode)}>
-                    <span class="bias" tabindex="0" role="button" aria-label={format!("bias of layer {} neuron {}", l + 1, j + 1)}
+                    <span class="bias" tabindex="0" role="button" aria-label={match lang { Lang::En => format!("bias of layer {} neuron {}", l + 1, j + 1), Lang::Zh => format!("第 {} 层第 {} 个神经元的偏置", l + 1, j + 1) }}
                         style={format!("background:{};width:{bsize:.1}px;height:{bsize:.1}px", bc.hex())}
                         onfocus={set_focus(fbias)} onmouseenter={hover(fbias)} />
                 </div>
@@ -461,42 +522,42 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     }
     // Column headers with +/- controls for hidden layers.
     let mut headers = Vec::new();
-    headers.push(html! { <div class="col-head" style={format!("left:{}px", g.left - 30.0)}>{ if two_d { "features" } else { "inputs" } }</div> });
+    headers.push(html! { <div class="col-head" style={format!("left:{}px", g.left - 30.0)}>{ if two_d { lang.pick("features", "特征") } else { lang.pick("inputs", "输入") } }</div> });
     for (h, &units) in cfg.hidden.iter().enumerate() {
         let x = g.left + (h + 1) as f64 * g.col_gap - 22.0;
         let add = change(Box::new(move |p: &mut Playground| p.hidden[h] = (p.hidden[h] + 1).min(limits::MAX_NEURONS)));
         let sub = change(Box::new(move |p: &mut Playground| p.hidden[h] = p.hidden[h].saturating_sub(1).max(1)));
         headers.push(html! {
             <div class="col-head" style={format!("left:{x}px")}>
-                <button type="button" class="btn btn-tiny" onclick={sub} disabled={units <= 1} aria-label={format!("fewer neurons in layer {}", h + 1)}>{ "−" }</button>
+                <button type="button" class="btn btn-tiny" onclick={sub} disabled={units <= 1} aria-label={match lang { Lang::En => format!("fewer neurons in layer {}", h + 1), Lang::Zh => format!("第 {} 层减少一个神经元", h + 1) }}>{ "−" }</button>
                 <span>{ format!("{units}") }</span>
-                <button type="button" class="btn btn-tiny" onclick={add} disabled={units >= limits::MAX_NEURONS} aria-label={format!("more neurons in layer {}", h + 1)}>{ "+" }</button>
+                <button type="button" class="btn btn-tiny" onclick={add} disabled={units >= limits::MAX_NEURONS} aria-label={match lang { Lang::En => format!("more neurons in layer {}", h + 1), Lang::Zh => format!("第 {} 层增加一个神经元", h + 1) }}>{ "+" }</button>
             </div>
         });
     }
     headers.push(html! {
-        <div class="col-head" style={format!("left:{}px", g.left + cfg.hidden.len() as f64 * g.col_gap + g.col_gap - 18.0)}>{ "output" }</div>
+        <div class="col-head" style={format!("left:{}px", g.left + cfg.hidden.len() as f64 * g.col_gap + g.col_gap - 18.0)}>{ lang.pick("output", "输出") }</div>
     });
     // The card for the focused element, with live numbers.
     let card = focus.and_then(|f| {
         let (l, title, value, grad, extra): (usize, String, f64, Option<f64>, String) = match f {
             Focus::Weight(l, i, j) if l < net.layers.len() && i < net.layers[l].inputs() && j < net.layers[l].units() => (
                 l,
-                format!("weight w[{}]{}→{}", l + 1, i + 1, j + 1),
+                format!("{} w[{}]{}→{}", lang.pick("weight", "权重"), l + 1, i + 1, j + 1),
                 net.layers[l].w[[i, j]],
                 has_grads.then(|| grads.gw.get(l).and_then(|g| g.get(i * net.layers[l].units() + j)).copied()).flatten(),
                 String::new(),
             ),
             Focus::Bias(l, j) if l < net.layers.len() && j < net.layers[l].units() => (
                 l,
-                format!("bias b[{}]{}", l + 1, j + 1),
+                format!("{} b[{}]{}", lang.pick("bias", "偏置"), l + 1, j + 1),
                 net.layers[l].b[j],
                 has_grads.then(|| grads.gb.get(l).and_then(|g| g.get(j)).copied()).flatten(),
                 String::new(),
             ),
             Focus::Neuron(l, j) if l < net.layers.len() && j < net.layers[l].units() => (
                 l,
-                format!("neuron {} of layer {}", j + 1, l + 1),
+                match lang { Lang::En => format!("neuron {} of layer {}", j + 1, l + 1), Lang::Zh => format!("第 {} 层第 {} 个神经元", l + 1, j + 1) },
                 net.layers[l].b[j],
                 has_grads.then(|| grads.gb.get(l).and_then(|g| g.get(j)).copied()).flatten(),
                 format!("a = {}(z), z = Σ w·x + b", net.layers[l].activation.name()),
@@ -508,9 +569,9 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             <div class="card" data-testid="focus-card" role="status">
                 <strong>{ title }</strong>
                 if !extra.is_empty() { <div class="muted">{ extra }</div> }
-                <div>{ if matches!(f, Focus::Neuron(..)) { "bias b = " } else { "value = " } }<span data-testid="focus-value">{ fmt(value) }</span></div>
+                <div>{ if matches!(f, Focus::Neuron(..)) { lang.pick("bias b = ", "偏置 b = ") } else { lang.pick("value = ", "值 = ") } }<span data-testid="focus-value">{ fmt(value) }</span></div>
                 <div>{ if matches!(f, Focus::Neuron(..)) { "∂L/∂b = " } else { "∂L/∂θ = " } }
-                    <span data-testid="focus-grad">{ grad.map(fmt).unwrap_or_else(|| "— (no step yet)".into()) }</span></div>
+                    <span data-testid="focus-grad">{ grad.map(fmt).unwrap_or_else(|| lang.pick("— (no step yet)", "—（尚未训练）").into()) }</span></div>
             </div>
         })
     });
@@ -551,6 +612,15 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             }
         })
     };
+    let on_mode = {
+        let mode = mode.clone();
+        Callback::from(move |ev: Event| {
+            let el: web_sys::HtmlSelectElement = ev.target_unchecked_into();
+            if let Some(m) = usize::try_from(el.selected_index()).ok().and_then(|k| LinkMode::ALL.get(k)) {
+                mode.set(*m);
+            }
+        })
+    };
     let leave = {
         let on_focus = props.on_focus.clone();
         Callback::from(move |_: MouseEvent| on_focus.emit(None))
@@ -559,10 +629,18 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         <div class="network" data-testid="network">
             <div class="network-bar">
                 <button type="button" class="btn btn-small" data-testid="layer-add" onclick={add_layer}
-                    disabled={cfg.hidden.len() >= limits::MAX_LAYERS}>{ "+ layer" }</button>
+                    disabled={cfg.hidden.len() >= limits::MAX_LAYERS}>{ lang.pick("+ layer", "+ 层") }</button>
                 <button type="button" class="btn btn-small" data-testid="layer-remove" onclick={remove_layer}
-                    disabled={cfg.hidden.is_empty()}>{ "− layer" }</button>
-                <span class="muted">{ format!("{} hidden layer{} · {} parameters", cfg.hidden.len(), if cfg.hidden.len() == 1 { "" } else { "s" }, net.param_count()) }</span>
+                    disabled={cfg.hidden.is_empty()}>{ lang.pick("− layer", "− 层") }</button>
+                <span class="muted">{ match lang {
+                    Lang::En => format!("{} hidden layer{} · {} parameters", cfg.hidden.len(), if cfg.hidden.len() == 1 { "" } else { "s" }, net.param_count()),
+                    Lang::Zh => format!("{} 个隐藏层 · {} 个参数", cfg.hidden.len(), net.param_count()),
+                } }</span>
+                <label class="field inline link-mode"><span class="field-label">{ lang.pick("lines show", "连线显示") }</span>
+                    <select data-testid="link-mode" onchange={on_mode}>
+                        { for LinkMode::ALL.iter().map(|m| html! { <option selected={*m == *mode}>{ m.label(lang) }</option> }) }
+                    </select>
+                </label>
             </div>
             <div class="network-scroll">
                 <div class="network-canvas" ref={root} style={format!("width:{}px;height:{}px", g.width, g.height)}

@@ -165,3 +165,106 @@ test('granularity: one sample, one epoch; leaving step mode keeps play working; 
   assertClean(log);
   await context.close();
 });
+
+/** Runs the six phases of one update with the "." key. */
+async function oneUpdate(page) {
+  for (const id of SEQUENCE) {
+    await page.keyboard.press('.');
+    await waitPhase(page, id);
+  }
+}
+
+for (const [opt, marks] of [['adagrad', [/G/, /γ̃/]], ['rmsprop', [/ṽ/, /𝛼|α/]]]) {
+  test(`${opt}: the inspector writes out the rule with the trace's numbers; Δw matches`, async () => {
+    const { page, log, context } = await openApp(s, { hash: `d=circle&h=3&opt=${opt}&lr=0.05&sp=0` });
+    await page.click('[data-testid=step]');
+    await waitText(page, 'updates', '1');
+    await enterStepMode(page);
+    const w0 = await text(page, 'inspector-w');
+    await oneUpdate(page);
+    const w1 = await text(page, 'inspector-w');
+    const dw = await num(page, 'inspector-dw');
+    assert.ok(dw !== 0 && Number.isFinite(dw), `Δw ${dw}`);
+    assert.equal(Number(w1) - Number(w0), dw, `Δw ${dw} = ${w1} − ${w0}`);
+    const insp = await text(page, 'inspector');
+    for (const m of marks) assert.match(insp, m);
+    assert.match(insp, /←/);
+    await screenshot(page, `stepmode-${opt}-update-1280x720`);
+    assertClean(log);
+    await context.close();
+  });
+}
+
+test('phone width: step mode fits, formulas break into lines, no sideways page scroll', async () => {
+  const { page, log, context } = await openApp(s, { hash: 'd=circle&h=3&opt=adam&lr=0.03&sp=0', viewport: { width: 390, height: 844 } });
+  await enterStepMode(page);
+  await oneUpdate(page);
+  const { scroll, inner } = await page.evaluate(() => ({ scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth }));
+  assert.ok(scroll <= inner + 1, `page width ${scroll} ≤ viewport ${inner}`);
+  assert.ok((await page.locator('[data-testid=inspector] .eq-line.cont').count()) >= 2, 'derivations continue on new lines');
+  await page.locator('[data-testid=inspector]').scrollIntoViewIfNeeded();
+  await screenshot(page, 'stepmode-update-390');
+  assertClean(log);
+  await context.close();
+});
+
+test('timeline: auto-play runs phases; going back to an update and forward again replays it exactly; links show ∂L/∂w and Δw', async () => {
+  const { page, log, context } = await openApp(s, { hash: 'd=xor&h=4&opt=momentum&lr=0.1&sp=0' });
+  await enterStepMode(page);
+  // Auto-play at the fastest pace until two updates are done, then stop.
+  await page.selectOption('[data-testid=auto-pace]', { index: 4 });
+  await page.click('[data-testid=auto-play]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=updates]').textContent) >= 2, null, { timeout: WAIT_MS });
+  await page.click('[data-testid=auto-play]');
+  await page.locator('[data-testid=auto-play][aria-pressed=false]').waitFor({ timeout: WAIT_MS });
+  // Finish the step under way, so the state sits between updates.
+  const u = await num(page, 'updates');
+  if (!(await text(page, 'phase')).startsWith('update')) {
+    for (let k = 0; k < SEQUENCE.length; k++) {
+      const before = await text(page, 'phase');
+      await page.keyboard.press('.');
+      await page.waitForFunction((b) => document.querySelector('[data-testid=phase]').textContent !== b, before);
+      if ((await text(page, 'phase')).startsWith('update')) break;
+    }
+  }
+  await waitText(page, 'updates', String(u + 1));
+  const now = u + 1;
+  const wNow = await text(page, 'inspector-w');
+  const bars = page.locator('[data-testid=scrubber] .tl-bar[data-update]');
+  assert.ok((await bars.count()) >= now, `a bar per update (${await bars.count()})`);
+  const labelNow = await page.locator(`[data-testid=scrubber] [data-update="${now}"]`).getAttribute('aria-label');
+  // Back to update 1.
+  await page.click('[data-testid=scrubber] [data-update="1"]');
+  await waitText(page, 'updates', '1');
+  assert.notEqual(await text(page, 'inspector-w'), wNow);
+  assert.equal(await page.locator(`[data-testid=scrubber] [data-update="${now}"].future`).count(), 1, 'later updates stay, marked as future');
+  // Forward to the latest again: the same weight and the same loss, bit for bit.
+  await page.click(`[data-testid=scrubber] [data-update="${now}"]`);
+  await waitText(page, 'updates', String(now));
+  assert.equal(await text(page, 'inspector-w'), wNow);
+  assert.equal(await page.locator(`[data-testid=scrubber] [data-update="${now}"]`).getAttribute('aria-label'), labelNow);
+  // Back to the initial weights.
+  await page.click('[data-testid=scrubber] .tl-start');
+  await waitText(page, 'updates', '0');
+  await page.click(`[data-testid=scrubber] [data-update="${now}"]`);
+  await waitText(page, 'updates', String(now));
+  assert.equal(await text(page, 'inspector-w'), wNow);
+  // The diagram's lines: weights, gradients, last change — three different drawings.
+  // A checksum of the diagram canvas; waiting for it to change (the CSP forbids building
+  // functions from strings in the page, so the code is written out in each call).
+  const checksum = (prev) => {
+    const c = document.querySelector('[data-testid=network] canvas.links');
+    const v = c.getContext('2d').getImageData(0, 0, c.width, c.height).data.reduce((a, x, i) => (a + x * ((i % 97) + 1)) % 1e9, 0);
+    return v !== prev ? v : false;
+  };
+  const drawn = [await page.evaluate(checksum, -1)];
+  for (const k of [1, 2]) {
+    await page.selectOption('[data-testid=link-mode]', { index: k });
+    const sum = await page.waitForFunction(checksum, drawn[drawn.length - 1], { timeout: WAIT_MS });
+    drawn.push(await sum.jsonValue());
+  }
+  assert.equal(new Set(drawn).size, 3, `weights, gradients and Δw draw differently: ${drawn}`);
+  await screenshot(page, 'stepmode-links-delta-1280x720');
+  assertClean(log);
+  await context.close();
+});
