@@ -46,6 +46,14 @@ impl Lang {
         }
     }
 
+    /// The language's name in itself (what the switch button shows).
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "中文",
+        }
+    }
+
     /// The other language (the switch button's target).
     pub fn other(self) -> Lang {
         match self {

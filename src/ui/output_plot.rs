@@ -56,8 +56,8 @@ fn shape(ctx: &CanvasRenderingContext2d, kind: usize, x: f64, y: f64, r: f64) {
 /// Points of one shape (0 circle, 1 diamond, 2 triangle) and colour level, in pixels.
 type ShapeGroup = ((usize, i32), Vec<(f64, f64)>);
 
-/// Draws the plot onto `canvas`.
-pub fn draw(canvas: &HtmlCanvasElement, e: &Engine) {
+/// Draws the plot onto `canvas`; `big` (presenter mode) draws larger points and labels.
+pub fn draw(canvas: &HtmlCanvasElement, e: &Engine, big: bool) {
     let Some((ctx, w, h)) = prepare(canvas) else {
         return;
     };
@@ -76,7 +76,8 @@ pub fn draw(canvas: &HtmlCanvasElement, e: &Engine) {
         (u * side, v * side)
     };
     let regression = e.config.regression();
-    let r = (side / 110.0).clamp(2.5, 5.0);
+    let r = if big { (side / 70.0).clamp(4.0, 8.0) } else { (side / 110.0).clamp(2.5, 5.0) };
+    let k = if big { 2.0 } else { 1.0 };
     let parts: [(&crate::data::Dataset, usize, bool); 3] =
         [(&e.train, 0, true), (&e.validation, 1, e.config.show_test), (&e.test, 2, e.config.show_test)];
     // One path per (shape, colour): a few canvas calls instead of one per point.
@@ -106,26 +107,26 @@ pub fn draw(canvas: &HtmlCanvasElement, e: &Engine) {
         let c = palette.color(*level as f64 / 16.0);
         ctx.set_fill_style_str(&c.hex());
         ctx.fill();
-        ctx.set_line_width(if *kind == 0 { 1.0 } else { 1.5 });
+        ctx.set_line_width(k * if *kind == 0 { 1.0 } else { 1.5 });
         ctx.set_stroke_style_str(if *kind == 0 { "#ffffff" } else { "#111111" });
         ctx.stroke();
     }
     if !rings.is_empty() {
         ctx.begin_path();
         for &(px, py) in &rings {
-            ctx.move_to(px + r + 2.5, py);
-            let _ = ctx.arc(px, py, r + 2.5, 0.0, 2.0 * PI);
+            ctx.move_to(px + r + 2.5 * k, py);
+            let _ = ctx.arc(px, py, r + 2.5 * k, 0.0, 2.0 * PI);
         }
         ctx.set_stroke_style_str("#111111");
-        ctx.set_line_width(1.5);
+        ctx.set_line_width(1.5 * k);
         ctx.stroke();
     }
     // Axes ticks at −6, 0, 6.
     ctx.set_fill_style_str("#333333");
-    ctx.set_font("11px sans-serif");
+    ctx.set_font(if big { "bold 18px sans-serif" } else { "11px sans-serif" });
     for (t, label) in [(DOMAIN.0, "-6"), (0.0, "0"), (DOMAIN.1, "6")] {
         let (px, _) = to_px(t, 0.0);
-        let _ = ctx.fill_text(label, (px - 6.0).clamp(1.0, side - 14.0), side - 3.0);
+        let _ = ctx.fill_text(label, (px - 6.0 * k).clamp(1.0, side - 14.0 * k), side - 3.0 * k);
     }
 }
 
