@@ -5,7 +5,7 @@
 use super::banner::{Banner, Level, Message};
 use super::controls::{select, DataPanel, TrainingBar};
 use super::engine::{Engine, EngineHandle, Granularity};
-use super::glossary::{Gloss, Term};
+use super::glossary::{gloss, Term};
 use super::i18n::Lang;
 use super::keyboard::{use_shortcuts, ShortcutList, Shortcuts};
 use super::inspector::{Inspector, Target};
@@ -689,12 +689,12 @@ pub fn App() -> Html {
                         {on_add_class} palette={*palette} />
                 </section>
                 <section class="region region-network" aria-labelledby="h-network">
-                    <h2 id="h-network">{ l.pick("Network", "神经网络") }<Gloss term={Term::NeuralNetwork} /></h2>
+                    <h2 id="h-network">{ l.pick("Network", "神经网络") }{ gloss(Term::NeuralNetwork) }</h2>
                     <p class="legend small net-legend" data-testid="network-legend">
-                        { l.pick("Lines are weights", "连线是权重") }<Gloss term={Term::Weight} />
+                        { l.pick("Lines are weights", "连线是权重") }{ gloss(Term::Weight) }
                         { l.pick(" (colour = sign, thickness = size), small squares are biases",
-                            "（颜色表示正负，粗细表示大小），小方块是偏置") }<Gloss term={Term::Bias} />
-                        { l.pick(". Training runs backpropagation", "。训练时运行反向传播") }<Gloss term={Term::Backpropagation} />
+                            "（颜色表示正负，粗细表示大小），小方块是偏置") }{ gloss(Term::Bias) }
+                        { l.pick(". Training runs backpropagation", "。训练时运行反向传播") }{ gloss(Term::Backpropagation) }
                         { l.pick(" and gradient descent.", "和梯度下降。") }
                     </p>
                     <NetworkView engine={engine.clone()} config={cfg.clone()} version={s.version}
@@ -708,7 +708,7 @@ pub fn App() -> Html {
                     <h2 id="h-output">{ l.pick("Output", "输出") }</h2>
                     if cfg.dataset.is_2d() {
                         <OutputPlot engine={engine.clone()} canvas={canvases.output.clone()} {on_add} {on_remove} label={plot_label} />
-                        <div class="toggles">
+                        <div class="toggles secondary">
                             <label><input type="checkbox" data-testid="show-test" checked={cfg.show_test}
                                 onchange={toggle(|p| p.show_test = !p.show_test)} />{ l.pick(" show test data", " 显示测试数据") }</label>
                             <label><input type="checkbox" data-testid="discretize" checked={cfg.discretize}
@@ -728,12 +728,12 @@ pub fn App() -> Html {
                     }
                     <div class="metrics">
                         <div class="metric m-train"><span class="swatch solid" aria-hidden="true" />{ l.pick("Training loss ", "训练损失 ") }
-                            <Gloss term={Term::Loss} /><b data-testid="loss-train">{ fmt_loss(s.train_loss) }</b></div>
+                            { gloss(Term::Loss) }{ " " }<b data-testid="loss-train">{ fmt_loss(s.train_loss) }</b></div>
                         if s.validation_loss.is_finite() {
                             <div class="metric m-val"><span class="swatch dotted" aria-hidden="true" />{ l.pick("Validation loss ", "验证损失 ") }<b data-testid="loss-validation">{ fmt_loss(s.validation_loss) }</b></div>
                         }
                         <div class="metric m-test"><span class="swatch dashed" aria-hidden="true" />{ l.pick("Test loss ", "测试损失 ") }<b data-testid="loss-test">{ fmt_loss(s.test_loss) }</b>
-                            <Gloss term={Term::Overfitting} /></div>
+                            { gloss(Term::Overfitting) }</div>
                         if classification {
                             <div class="metric">{ l.pick("Accuracy: train ", "准确率：训练 ") }<b data-testid="acc-train">{ fmt_acc(s.train_acc) }</b>
                                 { l.pick(", test ", "，测试 ") }<b data-testid="acc-test">{ fmt_acc(s.test_acc) }</b></div>
@@ -741,11 +741,6 @@ pub fn App() -> Html {
                     </div>
                     <canvas ref={canvases.loss.clone()} class="loss-canvas" data-testid="loss-chart" role="img"
                         aria-label={chart_label} />
-                    <p class="legend small chart-key" aria-hidden="true">
-                        <span class="swatch solid" />{ l.pick("train ", "训练 ") }
-                        <span class="swatch dotted" />{ l.pick("validation ", "验证 ") }
-                        <span class="swatch dashed" />{ l.pick("test", "测试") }
-                    </p>
                     <div class="toggles small">
                         if classification {
                             <label><input type="checkbox" data-testid="show-accuracy" checked={*show_acc}
@@ -754,9 +749,9 @@ pub fn App() -> Html {
                         <label><input type="checkbox" data-testid="log-scale" checked={cfg.log_scale} disabled={*show_acc && classification}
                             onchange={toggle(|p| p.log_scale = !p.log_scale)} />{ l.pick(" log scale", " 对数坐标") }</label>
                     </div>
-                    <div class="palette-row">
-                        { select("palette", l.pick("Colours (both readable with colour-vision deficiencies)", "配色（色觉障碍者也能分辨）"),
-                            palettes, &*palette, on_palette) }
+                    <div class="palette-row" title={l.pick("Both palettes stay distinguishable with the common colour-vision deficiencies; shapes and line styles carry the same meaning.",
+                        "两种配色在常见色觉障碍下都能分辨；形状和线型也表达同样的含义。")}>
+                        { select("palette", l.pick("Colours", "配色"), palettes, &*palette, on_palette) }
                     </div>
                     <div class="secondary">
                         <h3 class="chart-title">{ l.pick("Gradient norm per layer ‖∂L/∂θ‖", "各层梯度范数 ‖∂L/∂θ‖") }</h3>

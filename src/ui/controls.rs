@@ -1,6 +1,6 @@
 //! The control panels: data (left) and training settings (top bar).
 
-use super::glossary::{Gloss, Term};
+use super::glossary::{gloss, Term};
 use super::i18n::{use_lang, Lang};
 use crate::data::{Generator, GeneratorKind};
 use crate::nn::optimizer::OptimizerKind;
@@ -23,7 +23,9 @@ pub fn select<T: Clone + PartialEq + 'static>(
     select_with(testid, label, None, options, current, on)
 }
 
-/// A labelled `<select>` with an optional glossary marker after its label.
+/// A labelled `<select>` with an optional glossary marker after its label. Only the
+/// mapping between values and positions is generic; the markup is built once, in
+/// [`select_markup`] (fewer monomorphized copies in the wasm bundle).
 pub fn select_with<T: Clone + PartialEq + 'static>(
     testid: &str,
     label: &str,
@@ -32,21 +34,32 @@ pub fn select_with<T: Clone + PartialEq + 'static>(
     current: &T,
     on: Callback<T>,
 ) -> Html {
-    let opts = options.clone();
+    let selected = options.iter().position(|(v, _)| v == current);
+    let (values, texts): (Vec<T>, Vec<String>) = options.into_iter().unzip();
+    let on = Callback::from(move |i: usize| {
+        if let Some(v) = values.get(i) {
+            on.emit(v.clone());
+        }
+    });
+    select_markup(testid, label, term, texts, selected, on)
+}
+
+/// The markup of [`select_with`]; emits the chosen position.
+fn select_markup(testid: &str, label: &str, term: Option<Term>, texts: Vec<String>, selected: Option<usize>, on: Callback<usize>) -> Html {
     let onchange = Callback::from(move |e: Event| {
         let el: HtmlSelectElement = e.target_unchecked_into();
-        if let Some((v, _)) = usize::try_from(el.selected_index()).ok().and_then(|i| opts.get(i)) {
-            on.emit(v.clone());
+        if let Ok(i) = usize::try_from(el.selected_index()) {
+            on.emit(i);
         }
     });
     let id = format!("f-{testid}");
     html! {
         <div class="field">
             <span class="field-label"><label for={id.clone()}>{ label }</label>
-                if let Some(t) = term { <Gloss term={t} /> }</span>
+                if let Some(t) = term { { gloss(t) } }</span>
             <select id={id} data-testid={testid.to_string()} {onchange}>
-                { for options.iter().map(|(v, text)| html! {
-                    <option selected={v == current}>{ text.clone() }</option>
+                { for texts.into_iter().enumerate().map(|(i, text)| html! {
+                    <option selected={Some(i) == selected}>{ text }</option>
                 }) }
             </select>
         </div>
@@ -67,7 +80,7 @@ pub fn range(testid: &str, label: &str, term: Option<Term>, bounds: (f64, f64, f
     html! {
         <div class="field">
             <span class="field-label"><label for={id.clone()}>{ label }</label>
-                if let Some(t) = term { <Gloss term={t} /> }
+                if let Some(t) = term { { gloss(t) } }
                 { ": " }<output for={id.clone()}>{ shown.clone() }</output></span>
             <input type="range" id={id} data-testid={testid.to_string()} min={min.to_string()} max={max.to_string()}
                 step={step.to_string()} value={value.to_string()} aria-valuetext={shown} {oninput} />
@@ -412,7 +425,7 @@ pub fn DataPanel(props: &DataPanelProps) -> Html {
                 edit(c, on, |p, v: f64| p.batch = v.max(1.0) as usize)) }
             <div class="row secondary">
                 <button type="button" class="btn" data-testid="regenerate" onclick={regenerate}>{ lang.pick("Regenerate", "重新生成") }</button>
-                <label class="seed">{ lang.pick("seed", "随机种子") }
+                <label class="seed">{ lang.pick("seed", "种子") }
                     <input type="text" inputmode="numeric" data-testid="seed" value={c.seed.to_string()} size="6"
                         aria-invalid={(*seed_error).is_some().to_string()} onchange={on_seed} />
                 </label>

@@ -185,6 +185,12 @@ thread_local! {
     static NEXT_ID: Cell<u32> = const { Cell::new(0) };
 }
 
+/// A [`Gloss`] marker for `term` (one shared function keeps each use site small).
+#[inline(never)]
+pub fn gloss(term: Term) -> Html {
+    html! { <Gloss {term} /> }
+}
+
 /// Props of [`Gloss`].
 #[derive(Properties, PartialEq)]
 pub struct GlossProps {
@@ -206,9 +212,17 @@ pub fn Gloss(props: &GlossProps) -> Html {
     });
     let tip_id = format!("gloss-{}-{}", props.term.key(), *id);
     let name = props.term.name(lang);
+    // Escape hides an open explanation (it shows while the marker has the focus).
+    let onkeydown = Callback::from(|ev: KeyboardEvent| {
+        if ev.key() == "Escape" {
+            if let Some(el) = ev.target_dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.blur();
+            }
+        }
+    });
     html! {
         <span class="gloss" data-testid={format!("gloss-{}", props.term.key())}>
-            <button type="button" class="gloss-btn" aria-describedby={tip_id.clone()}
+            <button type="button" class="gloss-btn" aria-describedby={tip_id.clone()} {onkeydown}
                 aria-label={format!("{} {}", lang.pick("What is", "什么是"), name).trim().to_string()}>{ "?" }</button>
             <span class="gloss-tip" role="tooltip" id={tip_id}>
                 <b>{ name }</b>{ lang.pick(": ", "：") }{ props.term.definition(lang) }

@@ -53,7 +53,8 @@ pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool, accuracy: bo
     let font = ("sans-serif", 12.0 * k * ratio).into_font().color(&RGBColor(0x22, 0x22, 0x22));
     let Ok(mut chart) = ChartBuilder::on(&root)
         .margin(px(6.0))
-        .x_label_area_size(px(20.0 * k))
+        .margin_right(px(14.0 * k))
+        .x_label_area_size(px(32.0 * k))
         .y_label_area_size(px(46.0 * k))
         .build_cartesian_2d(x_min..x_max, y0..y1)
     else {
@@ -126,13 +127,15 @@ pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool, accuracy: bo
         ctx.stroke();
     }
     let _ = ctx.set_line_dash(&js_sys::Array::new());
-    // The x-axis caption, in the plot's top-right corner.
+    // The x-axis caption, under the tick labels at the right end of the axis.
     let caption = lang.pick("updates →", "更新次数 →");
-    let (right, top) = chart.backend_coord(&(x_max, y1));
+    let (right, _) = chart.backend_coord(&(x_max, y1));
     ctx.set_font(&format!("{}px sans-serif", (11.0 * k * ratio).round()));
     ctx.set_fill_style_str("#444444");
     ctx.set_text_align("right");
-    let _ = ctx.fill_text(caption, right as f64 - 4.0 * ratio, top as f64 + 12.0 * k * ratio);
+    ctx.set_text_baseline("bottom");
+    let _ = ctx.fill_text(caption, right as f64, canvas.height() as f64 - 1.0 * ratio);
     ctx.set_text_align("start");
+    ctx.set_text_baseline("alphabetic");
     true
 }

@@ -76,8 +76,10 @@ pub fn draw(canvas: &HtmlCanvasElement, e: &Engine, big: bool) {
         (u * side, v * side)
     };
     let regression = e.config.regression();
-    let r = if big { (side / 70.0).clamp(4.0, 8.0) } else { (side / 110.0).clamp(2.5, 5.0) };
-    let k = if big { 2.0 } else { 1.0 };
+    let r = if big { (side / 60.0).clamp(4.0, 8.0) } else { (side / 110.0).clamp(2.5, 5.0) };
+    // Outline width factor: a little thicker in presenter mode (thick outlines would turn
+    // small triangles black).
+    let k = if big { 1.3 } else { 1.0 };
     let parts: [(&crate::data::Dataset, usize, bool); 3] =
         [(&e.train, 0, true), (&e.validation, 1, e.config.show_test), (&e.test, 2, e.config.show_test)];
     // One path per (shape, colour): a few canvas calls instead of one per point.
@@ -124,9 +126,10 @@ pub fn draw(canvas: &HtmlCanvasElement, e: &Engine, big: bool) {
     // Axes ticks at −6, 0, 6.
     ctx.set_fill_style_str("#333333");
     ctx.set_font(if big { "bold 18px sans-serif" } else { "11px sans-serif" });
+    let f = if big { 1.8 } else { 1.0 };
     for (t, label) in [(DOMAIN.0, "-6"), (0.0, "0"), (DOMAIN.1, "6")] {
         let (px, _) = to_px(t, 0.0);
-        let _ = ctx.fill_text(label, (px - 6.0 * k).clamp(1.0, side - 14.0 * k), side - 3.0 * k);
+        let _ = ctx.fill_text(label, (px - 6.0 * f).clamp(1.0, side - 14.0 * f), side - 3.0 * f);
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::controls::select_with;
 use super::engine::Summary;
-use super::glossary::{Gloss, Term};
+use super::glossary::{gloss, Term};
 use super::i18n::{use_lang, Lang};
 use crate::train::playground::{Speed, SPEEDS};
 use yew::prelude::*;
@@ -65,8 +65,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             { select_with("speed", lang.pick("Speed", "速度"), None, SPEEDS.iter().enumerate().map(|(i, s)| (i, speed_label(*s, lang))).collect(),
                 &props.speed, props.on_speed.clone()) }
             <dl class="counters">
-                <div><dt>{ lang.pick("Epoch", "轮次") }<Gloss term={Term::Epoch} /></dt><dd data-testid="epoch">{ s.epoch }</dd></div>
-                <div><dt>{ lang.pick("Updates", "更新次数") }<Gloss term={Term::Update} /></dt><dd data-testid="updates">{ s.updates }</dd></div>
+                <div><dt>{ lang.pick("Epoch", "轮次") }{ gloss(Term::Epoch) }</dt><dd data-testid="epoch">{ s.epoch }</dd></div>
+                <div><dt>{ lang.pick("Updates", "更新次数") }{ gloss(Term::Update) }</dt><dd data-testid="updates">{ s.updates }</dd></div>
                 <div class="secondary"><dt>{ lang.pick("Learning rate", "学习率") }</dt><dd data-testid="current-lr">{ format!("{:.4e}", s.lr) }</dd></div>
             </dl>
         </div>
