@@ -158,6 +158,9 @@ pub fn App() -> Html {
     let config = use_state(|| boot.0.clone());
     let summary = use_state(|| engine.0.borrow().summary());
     let playing = use_state(|| false);
+    // Cleared the moment training is paused, so no frame already scheduled trains once more
+    // before the loop's effect is cleaned up.
+    let running = use_memo((), |_| Rc::new(std::cell::Cell::new(false)));
     let focus = use_state(|| None::<Focus>);
     let add_class = use_state(|| true);
     let show_acc = use_state(|| false);
@@ -240,11 +243,16 @@ pub fn App() -> Html {
         let summary = summary.clone();
         let playing_h = playing.clone();
         let messages = messages.clone();
+        let running = (*running).clone();
         use_effect_with(*playing, move |&on| {
             let handle: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
+            running.set(on);
             if on {
                 let last_ui = Rc::new(RefCell::new(0.0f64));
                 let tick: Rc<dyn Fn() -> bool> = Rc::new(move || {
+                    if !running.get() {
+                        return false;
+                    }
                     let t0 = now();
                     let (diverged, ui_due) = {
                         let mut e = engine.0.borrow_mut();
@@ -361,6 +369,7 @@ pub fn App() -> Html {
         }
     };
     let on_play = {
+        let running = (*running).clone();
         let refresh = refresh.clone();
         let playing = playing.clone();
         let messages = messages.clone();
@@ -378,16 +387,19 @@ pub fn App() -> Html {
             }
             if *playing {
                 // Pausing: the counters and views show exactly where training stopped.
+                running.set(false);
                 refresh();
             }
             playing.set(!*playing);
         })
     };
     let on_step = {
+        let running = (*running).clone();
         let engine = engine.clone();
         let refresh = refresh.clone();
         let playing = playing.clone();
         Callback::from(move |_| {
+            running.set(false);
             playing.set(false);
             if engine.0.borrow().trainer.divergence().is_some() {
                 return;
@@ -397,11 +409,13 @@ pub fn App() -> Html {
         })
     };
     let on_reset = {
+        let running = (*running).clone();
         let engine = engine.clone();
         let summary = summary.clone();
         let playing = playing.clone();
         let messages = messages.clone();
         Callback::from(move |_| {
+            running.set(false);
             playing.set(false);
             engine.0.borrow_mut().reset();
             messages.dispatch(MsgAction::Clear);
@@ -409,10 +423,12 @@ pub fn App() -> Html {
         })
     };
     let on_new_weights = {
+        let running = (*running).clone();
         let config = config.clone();
         let on_change = on_change.clone();
         let playing = playing.clone();
         Callback::from(move |_| {
+            running.set(false);
             playing.set(false);
             let mut p = (*config).clone();
             p.weight_seed = p.weight_seed.wrapping_add(1) % 100_000;
@@ -500,11 +516,13 @@ pub fn App() -> Html {
         }
     };
     let on_step_mode = {
+        let running = (*running).clone();
         let engine = engine.clone();
         let playing = playing.clone();
         let step_mode = step_mode.clone();
         let after_phase = after_phase.clone();
         Callback::from(move |on: bool| {
+            running.set(false);
             playing.set(false);
             engine.0.borrow_mut().set_step_mode(on);
             step_mode.set(on);
