@@ -5,7 +5,8 @@
 #   1. Rust target wasm32-unknown-unknown           (rustup)
 #   2. trunk $TRUNK_VERSION                          (cargo install --locked)
 #   3. wasm-bindgen-cli = the wasm-bindgen version in Cargo.lock (cargo install, not --locked)
-#   4. chromium + chromium-driver                    (apt-get, only if missing)
+#   4. chromium + chromium-driver, fonts-noto-cjk    (apt-get, only if missing; the CJK font
+#      lets headless Chromium render the Chinese UI in screenshots)
 #   5. tests/e2e node modules from package-lock.json (npm ci): playwright-core, binaryen
 #      (wasm-opt 132, which Trunk uses for release builds) and @axe-core/playwright
 #
@@ -94,6 +95,13 @@ if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
 else
   apt_install chromium chromium-driver
   ok "$(chromium --version 2>/dev/null | head -n1)"
+fi
+step "CJK font (fonts-noto-cjk)"
+if dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+  ok "fonts-noto-cjk installed"
+else
+  apt_install fonts-noto-cjk
+  ok "fonts-noto-cjk"
 fi
 
 # ---------------------------------------------------------------------------------------------

@@ -34,6 +34,15 @@ pub enum Notice {
         /// The value used.
         used: String,
     },
+    /// A list longer than allowed; only its first entries were kept.
+    TooMany {
+        /// The key.
+        key: String,
+        /// How many entries the link had.
+        given: usize,
+        /// How many were kept.
+        kept: usize,
+    },
 }
 
 impl Notice {
@@ -47,6 +56,19 @@ impl Notice {
             Notice::Clamped { key, value, used } => {
                 format!("The link's setting “{key}={value}” is out of range; {used} is used.")
             }
+            Notice::TooMany { key, given, kept } => {
+                format!("The link's setting “{key}” lists {given} entries; only the first {kept} are used.")
+            }
+        }
+    }
+
+    /// The same sentence in Simplified Chinese.
+    pub fn message_zh(&self) -> String {
+        match self {
+            Notice::Unknown { key } => format!("已忽略链接中的未知设置“{key}”。"),
+            Notice::Malformed { key, value } => format!("无法读取链接中的设置“{key}={value}”，已改用默认值。"),
+            Notice::Clamped { key, value, used } => format!("链接中的设置“{key}={value}”超出范围，已改用 {used}。"),
+            Notice::TooMany { key, given, kept } => format!("链接中的设置“{key}”有 {given} 项，只使用前 {kept} 项。"),
         }
     }
 }
@@ -410,7 +432,8 @@ pub fn decode(hash: &str) -> (Playground, Vec<Notice>) {
                     Some(mut pts) => {
                         if pts.len() > limits::MAX_ADDED {
                             pts.truncate(limits::MAX_ADDED);
-                            d.clamped(key, &format!("{} points", value.split(';').count()), format!("the first {}", limits::MAX_ADDED));
+                            let given = value.split(';').count();
+                            d.notices.push(Notice::TooMany { key: key.into(), given, kept: limits::MAX_ADDED });
                         }
                         p.added = pts;
                     }
@@ -472,6 +495,7 @@ mod tests {
         assert_eq!(n.len(), 7, "{n:?}");
         assert!(n.contains(&Notice::Unknown { key: "zzz".into() }));
         assert!(n.iter().all(|x| !x.message().is_empty()));
+        assert!(n.iter().all(|x| x.message_zh().contains('链') && x.message_zh() != x.message()));
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! The `error-banner`: errors and notices, one line each, dismissible; hidden when empty.
+//! Each message carries its English and Chinese text, so switching the language
+//! re-renders the messages already shown.
 
+use super::i18n::use_lang;
 use yew::prelude::*;
 
 /// How serious a message is.
@@ -16,8 +19,17 @@ pub enum Level {
 pub struct Message {
     /// Seriousness.
     pub level: Level,
-    /// Text.
-    pub text: String,
+    /// English text.
+    pub en: String,
+    /// Chinese text.
+    pub zh: String,
+}
+
+impl Message {
+    /// A message from its English and Chinese text.
+    pub fn new(level: Level, en: impl Into<String>, zh: impl Into<String>) -> Message {
+        Message { level, en: en.into(), zh: zh.into() }
+    }
 }
 
 /// Props of [`Banner`].
@@ -32,6 +44,7 @@ pub struct BannerProps {
 /// The banner.
 #[component]
 pub fn Banner(props: &BannerProps) -> Html {
+    let lang = use_lang();
     let error = props.messages.iter().any(|m| m.level == Level::Error);
     let class = if error { "banner banner-error" } else { "banner banner-notice" };
     let dismiss = props.on_dismiss.reform(|_: MouseEvent| ());
@@ -40,10 +53,10 @@ pub fn Banner(props: &BannerProps) -> Html {
              hidden={props.messages.is_empty()}>
             <ul>
                 { for props.messages.iter().map(|m| html! {
-                    <li class={if m.level == Level::Error { "msg-error" } else { "msg-notice" }}>{ &m.text }</li>
+                    <li class={if m.level == Level::Error { "msg-error" } else { "msg-notice" }}>{ lang.pick(&m.en, &m.zh) }</li>
                 }) }
             </ul>
-            <button type="button" class="btn btn-small" data-testid="dismiss" onclick={dismiss}>{ "OK" }</button>
+            <button type="button" class="btn btn-small" data-testid="dismiss" onclick={dismiss}>{ lang.pick("OK", "知道了") }</button>
         </div>
     }
 }

@@ -46,6 +46,14 @@ impl Lang {
         }
     }
 
+    /// The language's name in itself (what the switch button shows).
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "中文",
+        }
+    }
+
     /// The other language (the switch button's target).
     pub fn other(self) -> Lang {
         match self {
@@ -59,14 +67,4 @@ impl Lang {
 #[hook]
 pub fn use_lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()
-}
-
-/// The page's language as set on `<html lang>` — for code that draws on canvases
-/// outside a component.
-pub fn page_lang() -> Lang {
-    gloo::utils::document()
-        .document_element()
-        .and_then(|el| el.get_attribute("lang"))
-        .and_then(|code| Lang::from_code(&code))
-        .unwrap_or_default()
 }

@@ -2,6 +2,7 @@
 
 use super::canvas::dpr;
 use super::engine::Curves;
+use super::i18n::Lang;
 use crate::viz::series::y_range;
 use crate::viz::Series;
 use plotters::prelude::*;
@@ -14,8 +15,9 @@ pub const COLORS: [RGBColor; 3] = [RGBColor(0x1f, 0x4e, 0x8c), RGBColor(0x55, 0x
 
 /// Draws the loss curves (train solid, validation dotted, test dashed), or with `accuracy`
 /// the training and test accuracy on a 0–100 % axis; `log` uses a log10 y-axis for loss.
-/// Returns false if there was nothing to draw.
-pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool, accuracy: bool) -> bool {
+/// `big` (presenter mode) uses thicker lines and larger labels; the x-axis caption is in
+/// `lang`. Returns false if there was nothing to draw.
+pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool, accuracy: bool, big: bool, lang: Lang) -> bool {
     let ratio = dpr();
     let (cw, ch) = (canvas.client_width() as f64, canvas.client_height() as f64);
     if cw > 0.0 && ch > 0.0 {
@@ -47,11 +49,13 @@ pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool, accuracy: bo
     let x_min = all.iter().filter_map(|s| s.points().first().map(|p| p.0)).fold(x_max, f64::min);
     let x_max = x_max.max(x_min + 10.0);
     let px = |v: f64| (v * ratio).round() as u32;
-    let font = ("sans-serif", 12.0 * ratio).into_font().color(&RGBColor(0x33, 0x33, 0x33));
+    let k = if big { 1.6 } else { 1.0 };
+    let font = ("sans-serif", 12.0 * k * ratio).into_font().color(&RGBColor(0x22, 0x22, 0x22));
     let Ok(mut chart) = ChartBuilder::on(&root)
         .margin(px(6.0))
-        .x_label_area_size(px(20.0))
-        .y_label_area_size(px(46.0))
+        .margin_right(px(14.0 * k))
+        .x_label_area_size(px(32.0 * k))
+        .y_label_area_size(px(46.0 * k))
         .build_cartesian_2d(x_min..x_max, y0..y1)
     else {
         return false;
@@ -76,7 +80,7 @@ pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool, accuracy: bo
         .disable_x_mesh()
         .light_line_style(RGBColor(0xee, 0xee, 0xee))
         .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
-        .axis_style(RGBColor(0x88, 0x88, 0x88))
+        .axis_style(if big { RGBColor(0x22, 0x22, 0x22) } else { RGBColor(0x88, 0x88, 0x88) })
         .label_style(font)
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&fmt_y)
@@ -118,10 +122,20 @@ pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool, accuracy: bo
         let _ = ctx.set_line_dash(&dash);
         let c = COLORS[i];
         ctx.set_stroke_style_str(&format!("rgb({},{},{})", c.0, c.1, c.2));
-        ctx.set_line_width(if i == 0 { 2.5 } else { 2.0 } * ratio);
+        ctx.set_line_width(if i == 0 { 2.5 } else { 2.0 } * k * k * ratio);
         ctx.set_line_join("round");
         ctx.stroke();
     }
     let _ = ctx.set_line_dash(&js_sys::Array::new());
+    // The x-axis caption, under the tick labels at the right end of the axis.
+    let caption = lang.pick("updates →", "更新次数 →");
+    let (right, _) = chart.backend_coord(&(x_max, y1));
+    ctx.set_font(&format!("{}px sans-serif", (11.0 * k * ratio).round()));
+    ctx.set_fill_style_str("#444444");
+    ctx.set_text_align("right");
+    ctx.set_text_baseline("bottom");
+    let _ = ctx.fill_text(caption, right as f64, canvas.height() as f64 - 1.0 * ratio);
+    ctx.set_text_align("start");
+    ctx.set_text_baseline("alphabetic");
     true
 }

@@ -7,15 +7,18 @@ pub mod banner;
 pub mod canvas;
 pub mod controls;
 pub mod engine;
+pub mod glossary;
 pub mod hash;
 pub mod i18n;
 pub mod inspector;
+pub mod keyboard;
 pub mod loss_chart;
 pub mod mathml;
 pub mod network_view;
 pub mod output_plot;
 pub mod panic;
 pub mod scrubber;
+pub mod prefs;
 pub mod step_panel;
 pub mod timeline;
 

@@ -87,8 +87,9 @@ fn shape(ctx: &CanvasRenderingContext2d, kind: usize, x: f64, y: f64, r: f64) {
 /// Points of one shape (0 circle, 1 diamond, 2 triangle) and colour level, in pixels.
 type ShapeGroup = ((usize, i32), Vec<(f64, f64)>);
 
-/// Draws the plot onto `canvas`: the output map, then the (cached) points layer.
-pub fn draw(canvas: &HtmlCanvasElement, e: &Engine) {
+/// Draws the plot onto `canvas`: the output map, then the (cached) points layer; `big`
+/// (presenter mode) draws larger points and labels.
+pub fn draw(canvas: &HtmlCanvasElement, e: &Engine, big: bool) {
     let Some((ctx, w, h)) = prepare(canvas) else {
         return;
     };
@@ -103,13 +104,13 @@ pub fn draw(canvas: &HtmlCanvasElement, e: &Engine) {
         SCRATCH.with(|s| blit_rgba(&ctx, s, &buf, map.n as u32, (0.0, 0.0, side, side)));
     });
     POINTS.with(|layer| {
-        let key = points_key(e, side);
+        let key = points_key(e, side) ^ u64::from(big);
         if POINTS_KEY.get() != key {
             let Some(lctx) = prepare_sized(layer, side, side) else {
                 return;
             };
             lctx.clear_rect(0.0, 0.0, side, side);
-            draw_points(&lctx, e, side);
+            draw_points(&lctx, e, side, big);
             POINTS_KEY.set(key);
         }
         let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(layer, 0.0, 0.0, side, side);
@@ -117,14 +118,17 @@ pub fn draw(canvas: &HtmlCanvasElement, e: &Engine) {
 }
 
 /// Draws the data points and the axis ticks in a `side × side` square.
-fn draw_points(ctx: &CanvasRenderingContext2d, e: &Engine, side: f64) {
+fn draw_points(ctx: &CanvasRenderingContext2d, e: &Engine, side: f64, big: bool) {
     let palette = e.palette;
     let to_px = |x1: f64, x2: f64| {
         let (u, v) = e.output.to_unit(x1, x2);
         (u * side, v * side)
     };
     let regression = e.config.regression();
-    let r = (side / 110.0).clamp(2.5, 5.0);
+    let r = if big { (side / 60.0).clamp(4.0, 8.0) } else { (side / 110.0).clamp(2.5, 5.0) };
+    // Outline width factor: a little thicker in presenter mode (thick outlines would turn
+    // small triangles black).
+    let k = if big { 1.3 } else { 1.0 };
     let parts: [(&crate::data::Dataset, usize, bool); 3] =
         [(&e.train, 0, true), (&e.validation, 1, e.config.show_test), (&e.test, 2, e.config.show_test)];
     // One path per (shape, colour): a few canvas calls instead of one per point.
@@ -154,26 +158,27 @@ fn draw_points(ctx: &CanvasRenderingContext2d, e: &Engine, side: f64) {
         let c = palette.color(*level as f64 / 16.0);
         ctx.set_fill_style_str(&c.hex());
         ctx.fill();
-        ctx.set_line_width(if *kind == 0 { 1.0 } else { 1.5 });
+        ctx.set_line_width(k * if *kind == 0 { 1.0 } else { 1.5 });
         ctx.set_stroke_style_str(if *kind == 0 { "#ffffff" } else { "#111111" });
         ctx.stroke();
     }
     if !rings.is_empty() {
         ctx.begin_path();
         for &(px, py) in &rings {
-            ctx.move_to(px + r + 2.5, py);
-            let _ = ctx.arc(px, py, r + 2.5, 0.0, 2.0 * PI);
+            ctx.move_to(px + r + 2.5 * k, py);
+            let _ = ctx.arc(px, py, r + 2.5 * k, 0.0, 2.0 * PI);
         }
         ctx.set_stroke_style_str("#111111");
-        ctx.set_line_width(1.5);
+        ctx.set_line_width(1.5 * k);
         ctx.stroke();
     }
     // Axes ticks at −6, 0, 6.
     ctx.set_fill_style_str("#333333");
-    ctx.set_font("11px sans-serif");
+    ctx.set_font(if big { "bold 18px sans-serif" } else { "11px sans-serif" });
+    let f = if big { 1.8 } else { 1.0 };
     for (t, label) in [(DOMAIN.0, "-6"), (0.0, "0"), (DOMAIN.1, "6")] {
         let (px, _) = to_px(t, 0.0);
-        let _ = ctx.fill_text(label, (px - 6.0).clamp(1.0, side - 14.0), side - 3.0);
+        let _ = ctx.fill_text(label, (px - 6.0 * f).clamp(1.0, side - 14.0 * f), side - 3.0 * f);
     }
 }
 

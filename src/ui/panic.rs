@@ -46,15 +46,22 @@ fn show(msg: &str) {
             let _ = banner.append_child(&el);
         }
     };
-    add(
-        "strong",
-        "Something went wrong inside gradlab. 程序出错了。",
-        &[],
-    );
-    add("p", &format!("The page stopped to protect your work. Details: {msg}"), &[("class", "banner-detail")]);
-    add(
-        "button",
-        "Reload 重新加载",
-        &[("data-testid", "reload"), ("type", "button"), ("class", "btn"), ("onclick", "location.reload()")],
-    );
+    // In the page's language (`<html lang>` follows the UI language), with the other
+    // language beside the heading.
+    let zh = document.document_element().and_then(|r| r.get_attribute("lang")).is_some_and(|l| l.starts_with("zh"));
+    let pick = |en: &'static str, zh_text: &'static str| if zh { zh_text } else { en };
+    add("strong", pick("Something went wrong inside gradlab. 程序出错了。", "程序出错了。Something went wrong inside gradlab."), &[]);
+    let detail = if zh { format!("为保护你的工作，页面已停止运行。详细信息：{msg}") } else { format!("The page stopped to protect your work. Details: {msg}") };
+    add("p", &detail, &[("class", "banner-detail")]);
+    add("button", pick("Reload 重新加载", "重新加载 Reload"), &[("data-testid", "reload"), ("type", "button"), ("class", "btn")]);
+    // A listener, not an inline `onclick` attribute (the Content-Security-Policy may forbid
+    // inline handlers). The page is stopped, so the closure simply lives as long as it does.
+    if let Ok(Some(button)) = banner.query_selector("[data-testid=reload]") {
+        let reload = wasm_bindgen::closure::Closure::once_into_js(|| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
+            }
+        });
+        let _ = button.add_event_listener_with_callback("click", reload.unchecked_ref());
+    }
 }

@@ -228,7 +228,7 @@ const LAYER_COLOURS: [&str; 9] = ["#1f4e8c", "#e07a1f", "#2a9d5b", "#a4161a", "#
 const LAYER_DASHES: [&[f64]; 6] = [&[], &[6.0, 3.0], &[2.0, 2.5], &[8.0, 3.0, 2.0, 3.0], &[12.0, 4.0], &[1.0, 4.0]];
 
 /// Draws `‖∂L/∂θ_l‖` per layer over the recorded updates (log scale).
-pub fn draw_grad_norms(canvas: &HtmlCanvasElement, e: &Engine) {
+pub fn draw_grad_norms(canvas: &HtmlCanvasElement, e: &Engine, lang: Lang) {
     let w = canvas.client_width().max(200) as f64;
     let h = canvas.client_height().max(120) as f64;
     let Some(ctx) = super::canvas::prepare_sized(canvas, w, h) else {
@@ -246,7 +246,6 @@ pub fn draw_grad_norms(canvas: &HtmlCanvasElement, e: &Engine) {
     let vals = data.iter().flat_map(|(_, v)| v.iter().copied()).filter(|v| v.is_finite() && *v > 0.0);
     let (mut lo, mut hi) = vals.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     if !lo.is_finite() {
-        let lang = super::i18n::page_lang();
         let _ = ctx.fill_text(lang.pick("gradient norms appear after the first update", "第一次更新后显示梯度范数"), left + 8.0, top + ph / 2.0);
         return;
     }
@@ -272,7 +271,6 @@ pub fn draw_grad_norms(canvas: &HtmlCanvasElement, e: &Engine) {
     let (u0, u1) = (data.front().map(|d| d.0).unwrap_or(0), data.back().map(|d| d.0).unwrap_or(1));
     let span = (u1.saturating_sub(u0)).max(1) as f64;
     let x_of = |u: u64| left + pw * (u.saturating_sub(u0)) as f64 / span;
-    let lang = super::i18n::page_lang();
     let _ = ctx.fill_text(&format!("{} {u0}", lang.pick("update", "更新")), left, h - 5.0);
     let label = format!("{u1}");
     let _ = ctx.fill_text(&label, left + pw - 7.0 * label.len() as f64, h - 5.0);

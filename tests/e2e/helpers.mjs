@@ -68,13 +68,14 @@ export function suite() {
 
 /**
  * Opens the app in a fresh browser context.
- * options: { viewport = VIEWPORTS.desktop, hash = '', waitForApp = true }
+ * options: { viewport = VIEWPORTS.desktop, hash = '', waitForApp = true, locale } (locale: the
+ * browser language, e.g. 'zh-CN'; Chromium's default when omitted)
  * Returns { page, context, log } where log = { console: [], page: [], foreign: [], failed: [] }.
  *   console: console messages of type "error"   page: uncaught exceptions (incl. Rust panics)
  *   foreign: URLs of requests to another origin  failed: same-origin requests that failed
  */
-export async function openApp(s, { viewport = VIEWPORTS.desktop, hash = '', waitForApp = true } = {}) {
-  const context = await s.browser.newContext({ viewport, deviceScaleFactor: 1 });
+export async function openApp(s, { viewport = VIEWPORTS.desktop, hash = '', waitForApp = true, locale } = {}) {
+  const context = await s.browser.newContext({ viewport, deviceScaleFactor: 1, ...(locale ? { locale } : {}) });
   const log = { console: [], page: [], foreign: [], failed: [] };
 
   await context.route('**/*', (route) => {
