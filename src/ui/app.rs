@@ -6,6 +6,7 @@ use super::banner::{Banner, Level, Message};
 use super::controls::{DataPanel, TrainingBar};
 use super::engine::{Engine, EngineHandle, Granularity};
 use super::inspector::{Inspector, Target};
+use super::lab::OptimizerLab;
 use super::network_view::{Focus, NetworkView};
 use super::output_plot::OutputPlot;
 use super::step_panel::{self, StepBar};
@@ -588,6 +589,7 @@ pub fn App() -> Html {
                         aria-label="Per-layer gradient norms over recent updates, log scale" />
                 </section>
             </main>
+            <OptimizerLab engine={engine.clone()} version={s.version} focus={*inspect} />
             <footer class="footer small muted">{ "gradlab — every number is computed by the engine whose gradients and optimizers are checked against PyTorch." }</footer>
         </div>
     }

@@ -10,12 +10,18 @@ pub mod engine;
 pub mod hash;
 pub mod i18n;
 pub mod inspector;
+pub mod lab;
 pub mod loss_chart;
+pub mod lr_chart;
 pub mod mathml;
 pub mod network_view;
 pub mod output_plot;
 pub mod panic;
+pub mod race_chart;
+pub mod race_panel;
 pub mod step_panel;
+pub mod surface_canvas;
+pub mod surface_view;
 pub mod timeline;
 
 use wasm_bindgen::JsCast;
