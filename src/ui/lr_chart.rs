@@ -36,7 +36,7 @@ fn draw(canvas: &HtmlCanvasElement, schedule: &Schedule, base: f64, horizon: u64
     let px = |v: f64| (v * ratio).round() as u32;
     let font = ("sans-serif", 12.0 * ratio).into_font().color(&RGBColor(0x33, 0x33, 0x33));
     let Ok(mut chart) = ChartBuilder::on(&root)
-        .margin(px(6.0))
+        .margin(px(6.0)).margin_right(px(16.0))
         .x_label_area_size(px(20.0))
         .y_label_area_size(px(52.0))
         .build_cartesian_2d(0.0..horizon as f64, 0.0..hi)
@@ -114,7 +114,9 @@ pub fn LrChart(props: &LrChartProps) -> Html {
     let shown = HORIZONS.iter().copied().find(|h| *h >= *horizon && *h >= updates).unwrap_or(updates.max(*horizon));
     {
         let canvas = canvas.clone();
-        use_effect_with((schedule_key(&schedule), base.to_bits(), shown, updates), move |_| {
+        // Redrawn when the marker moves by about a pixel, not on every update.
+        let tick = updates * 400 / shown.max(1);
+        use_effect_with((schedule_key(&schedule), base.to_bits(), shown, tick), move |_| {
             if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
                 draw(&c, &schedule, base, shown, updates);
             }
@@ -139,7 +141,7 @@ pub fn LrChart(props: &LrChartProps) -> Html {
         <div class="lab-card lr-card">
             <h3 class="chart-title">{ lang.pick("Learning-rate schedule", "学习率调度") }</h3>
             <p class="small"><code data-testid="lr-formula">{ formula }</code>
-                { format!(" · α = {base} · {} t = {updates}: α_t = {now_lr:.4e}", lang.pick("now", "当前")) }</p>
+                { format!("; α = {base}; {} t = {updates}: α_t = {now_lr:.4e}", lang.pick("now", "当前")) }</p>
             <canvas ref={canvas} class="lr-canvas" data-testid="lr-schedule-chart" role="img"
                 aria-label={format!("{} {now_lr:.4e}", lang.pick("Learning rate over updates; the current rate is", "学习率随更新次数的变化；当前学习率为"))} />
             <label class="field inline small">

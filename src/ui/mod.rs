@@ -23,6 +23,7 @@ pub mod step_panel;
 pub mod surface_canvas;
 pub mod surface_view;
 pub mod timeline;
+pub mod weight_select;
 
 use wasm_bindgen::JsCast;
 

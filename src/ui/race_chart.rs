@@ -132,6 +132,9 @@ pub fn draw(canvas: &HtmlCanvasElement, race: &Race, names: &[String], log: bool
     // Legend, top right: line sample, marker, name.
     let font_px = 11.0 * ratio;
     ctx.set_font(&format!("{font_px}px system-ui, sans-serif"));
+    // plotters leaves its own text alignment on the context.
+    ctx.set_text_align("left");
+    ctx.set_text_baseline("middle");
     let row = 14.0 * ratio;
     let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(4) as f64 * 6.2 * ratio + 40.0 * ratio;
     let x0 = canvas.width() as f64 - width - 8.0 * ratio;
@@ -154,7 +157,7 @@ pub fn draw(canvas: &HtmlCanvasElement, race: &Race, names: &[String], log: bool
         marker(&ctx, st.marker, x0 + 14.0 * ratio, y, 3.5 * ratio);
         draw_marker_path(&ctx, st, ratio);
         ctx.set_fill_style_str("#1b1f24");
-        let _ = ctx.fill_text(name, x0 + 33.0 * ratio, y + 4.0 * ratio);
+        let _ = ctx.fill_text(name, x0 + 33.0 * ratio, y);
     }
     true
 }

@@ -2,21 +2,20 @@
 //! size, so it is sharp at any devicePixelRatio), trajectories with their own colour,
 //! dash and marker, and step arrows from the current point.
 
-use super::canvas::{blit_rgba, dpr, prepare, scratch_canvas};
+use super::canvas::{dpr, prepare, scratch_canvas};
+use wasm_bindgen::JsCast;
 use crate::train::surface::Surface;
 use crate::viz::contour::surface_rgba;
 use std::f64::consts::TAU;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-thread_local! {
-    static SCRATCH: HtmlCanvasElement = scratch_canvas();
-}
-
-/// The rendered contour image, re-rendered only when the surface or the size changed.
+/// The rendered contour image, kept on its own offscreen canvas and re-rendered only when
+/// the surface or the size changed (a redraw is then one `drawImage`).
 #[derive(Default)]
 pub struct ImageCache {
     rgba: Vec<u8>,
     key: (u64, u64, usize),
+    canvas: Option<HtmlCanvasElement>,
 }
 
 /// A trajectory in plane coordinates.
@@ -106,11 +105,20 @@ pub fn draw(
     };
     let out = ((side * dpr()).round() as usize).clamp(16, 640);
     let key = (generation, s.progress().to_bits(), out);
+    let image = cache.canvas.get_or_insert_with(scratch_canvas);
     if cache.key != key {
         surface_rgba(&s.values, s.res, out, 10, &mut cache.rgba);
         cache.key = key;
+        image.set_width(out as u32);
+        image.set_height(out as u32);
+        if let Some(ictx) = image.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) {
+            if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(&cache.rgba), out as u32, out as u32) {
+                let _ = ictx.put_image_data(&img, 0.0, 0.0);
+            }
+        }
     }
-    SCRATCH.with(|sc| blit_rgba(&ctx, sc, &cache.rgba, out as u32, (0.0, 0.0, side, side)));
+    ctx.set_image_smoothing_enabled(true);
+    let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(image, 0.0, 0.0, side, side);
     let range = s.range;
     let to_px = |(a, b): (f64, f64)| ((a + range) / (2.0 * range) * side, (range - b) / (2.0 * range) * side);
     ctx.save();

@@ -4,7 +4,8 @@
 //! projected on it, and in step mode the update about to be made as arrows.
 
 use super::engine::EngineHandle;
-use super::i18n::{use_lang, Lang};
+use super::i18n::use_lang;
+use super::weight_select::WeightSelect;
 use super::network_view::Focus;
 use super::surface_canvas::{self, Arrow, ImageCache, Trail};
 use crate::train::race::push_trail;
@@ -71,16 +72,6 @@ pub struct SurfaceViewProps {
     pub version: u64,
     /// The weight or neuron last focused in the network diagram.
     pub focus: Option<Focus>,
-}
-
-/// A weight's name for the menus.
-pub(crate) fn weight_label(lang: Lang, w: WeightRef, last: bool) -> String {
-    match (lang, last) {
-        (Lang::En, false) => format!("layer {}: input {} → neuron {}", w.layer + 1, w.i + 1, w.j + 1),
-        (Lang::En, true) => format!("output layer: input {} → output {}", w.i + 1, w.j + 1),
-        (Lang::Zh, false) => format!("第 {} 层：输入 {} → 神经元 {}", w.layer + 1, w.i + 1, w.j + 1),
-        (Lang::Zh, true) => format!("输出层：输入 {} → 输出 {}", w.i + 1, w.j + 1),
-    }
 }
 
 fn all_weights(t: &Trainer) -> Vec<WeightRef> {
@@ -293,38 +284,17 @@ pub fn SurfaceView(props: &SurfaceViewProps) -> Html {
             settings.set(s);
         })
     };
-    let parse_w = |v: &str| -> Option<WeightRef> {
-        let mut it = v.split('-').filter_map(|t| t.parse::<usize>().ok());
-        Some(WeightRef { layer: it.next()?, i: it.next()?, j: it.next()? })
+    let on_w1 = {
+        let settings = settings.clone();
+        use_callback(*settings, move |w: WeightRef, _| {
+            settings.set(Settings { w1: w, weights: true, ..*settings });
+        })
     };
-    let weight_select = |which: u8, current: WeightRef, label: &'static str, testid: &'static str| {
-        let onchange = {
-            let settings = settings.clone();
-            Callback::from(move |ev: Event| {
-                let v = ev.target_unchecked_into::<HtmlSelectElement>().value();
-                if let Some(w) = parse_w(&v) {
-                    let mut s = *settings;
-                    if which == 1 {
-                        s.w1 = w;
-                    } else {
-                        s.w2 = w;
-                    }
-                    s.weights = true;
-                    settings.set(s);
-                }
-            })
-        };
-        html! {
-            <label class="field">
-                <span class="field-label">{ label }</span>
-                <select data-testid={testid} {onchange} disabled={!s.weights}>
-                    { for weights.iter().map(|w| {
-                        let v = format!("{}-{}-{}", w.layer, w.i, w.j);
-                        html! { <option value={v} selected={*w == current}>{ weight_label(lang, *w, w.layer == last_layer) }</option> }
-                    }) }
-                </select>
-            </label>
-        }
+    let on_w2 = {
+        let settings = settings.clone();
+        use_callback(*settings, move |w: WeightRef, _| {
+            settings.set(Settings { w2: w, weights: true, ..*settings });
+        })
     };
     let use_focused = {
         let settings = settings.clone();
@@ -370,8 +340,10 @@ pub fn SurfaceView(props: &SurfaceViewProps) -> Html {
                         <option value="weights" selected={s.weights}>{ lang.pick("two chosen weights", "两个选定的权重") }</option>
                     </select>
                 </label>
-                { weight_select(1, s.w1, lang.pick("Horizontal: weight", "横轴：权重"), "surface-w1") }
-                { weight_select(2, s.w2, lang.pick("Vertical: weight", "纵轴：权重"), "surface-w2") }
+                <WeightSelect weights={weights.clone()} {last_layer} current={s.w1} disabled={!s.weights}
+                    label={lang.pick("Horizontal: weight", "横轴：权重").to_string()} testid="surface-w1" on_change={on_w1} />
+                <WeightSelect {weights} {last_layer} current={s.w2} disabled={!s.weights}
+                    label={lang.pick("Vertical: weight", "纵轴：权重").to_string()} testid="surface-w2" on_change={on_w2} />
                 <button class="btn btn-small" data-testid="surface-use-focus" disabled={focused.is_none()} onclick={use_focused}
                     title={lang.pick("Hover or click a weight in the network diagram first", "先在网络图中悬停或点击一个权重")}>
                     { lang.pick("Use the focused weight", "使用选中的权重") }
