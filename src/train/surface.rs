@@ -118,7 +118,7 @@ impl Plane {
                 (d1, d2)
             }
             Axes::Random(seed) => {
-                let mut rng = Rng::new(seed ^ 0x5EED_5u64.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                let mut rng = Rng::new(seed ^ 0x0005_EED5_u64.wrapping_mul(0x9E37_79B9_7F4A_7C15));
                 let mut d1: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
                 let mut d2: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
                 filter_normalize(net, &origin, &mut d1);

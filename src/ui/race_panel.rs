@@ -37,6 +37,9 @@ thread_local! {
     static SCRATCH: HtmlCanvasElement = scratch_canvas();
 }
 
+/// A change to one racer's settings (an error message refuses it).
+type SpecEdit = Box<dyn Fn(&mut RacerSpec) -> Result<(), String>>;
+
 /// A preset's name.
 pub fn kind_name(lang: Lang, k: OptimizerKind) -> &'static str {
     match k {
@@ -422,7 +425,7 @@ pub fn RacePanel(props: &RacePanelProps) -> Html {
         let specs = specs.clone();
         let discard = discard.clone();
         let error = error.clone();
-        move |f: Box<dyn Fn(&mut RacerSpec) -> Result<(), String>>| {
+        move |f: SpecEdit| {
             let mut v = (*specs).clone();
             if let Some(s) = v.get_mut(k) {
                 match f(s) {

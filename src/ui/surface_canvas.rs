@@ -208,8 +208,11 @@ fn arrow(ctx: &CanvasRenderingContext2d, (x0, y0): (f64, f64), (x1, y1): (f64, f
         return;
     }
     let (ux, uy) = ((x1 - x0) / len, (y1 - y0) / len);
-    for (c, wdt) in [("#ffffff", 4.5), (color, 2.2)] {
-        set_dash(ctx, if wdt > 3.0 { &[] } else { dash });
+    // A white halo under solid arrows only: a dashed arrow drawn over a solid one (velocity
+    // along the step) must not hide it.
+    let halo: &[(&str, f64)] = if dash.is_empty() { &[("#ffffff", 4.5)] } else { &[] };
+    for &(c, wdt) in halo.iter().chain(&[(color, if dash.is_empty() { 2.2 } else { 2.6 })]) {
+        set_dash(ctx, if wdt > 4.0 { &[] } else { dash });
         ctx.begin_path();
         ctx.move_to(x0, y0);
         ctx.line_to(x1 - ux * 6.0, y1 - uy * 6.0);

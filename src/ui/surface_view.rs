@@ -110,11 +110,12 @@ pub const ARROW_COLOURS: [&str; 3] = ["#ffffff", "#ffb000", "#ff2d75"];
 /// the half-width; returns them with the scale factor.
 fn step_arrows(t: &Trainer, s: &Surface) -> Option<(Vec<Arrow>, f64)> {
     let p = preview(t)?;
-    let mut deltas: Vec<((f64, f64), usize, &'static [f64])> = vec![(s.plane.project_delta(&p.gradient), 0, &[4.0, 3.0])];
+    // The actual step first, so a velocity along it (SGD momentum: Δθ = −α b_t) stays visible on top.
+    let mut deltas: Vec<((f64, f64), usize, &'static [f64])> =
+        vec![(s.plane.project_delta(&p.step), 2, &[]), (s.plane.project_delta(&p.gradient), 0, &[4.0, 3.0])];
     if let Some(v) = &p.velocity {
         deltas.push((s.plane.project_delta(v), 1, &[1.5, 2.5]));
     }
-    deltas.push((s.plane.project_delta(&p.step), 2, &[]));
     let longest = deltas.iter().map(|(d, _, _)| (d.0 * d.0 + d.1 * d.1).sqrt()).fold(0.0, f64::max);
     if !(longest.is_finite() && longest > 0.0) {
         return None;

@@ -141,3 +141,21 @@ test('phone width: the lab fits and draws', async () => {
   assertClean(log);
   await context.close();
 });
+
+test('step mode: the next update is drawn as arrows on the surface', async () => {
+  const { page, log, context } = await openApp(s, { hash: 'd=xor&h=4&opt=momentum&lr=0.1&sp=0' });
+  await page.click('[data-testid=step]');
+  await page.click('[data-testid=step]');
+  await page.locator('[data-testid=loss-surface]').scrollIntoViewIfNeeded();
+  await waitSurfaceDone(page);
+  await page.check('[data-testid=step-mode]');
+  await page.click('[data-testid=next-phase]');
+  const legend = page.locator('[data-testid=surface-arrows]');
+  await legend.waitFor({ timeout: WAIT_MS });
+  assert.match(await legend.innerText(), /gradient step/);
+  assert.match(await legend.innerText(), /velocity/);
+  assert.match(await legend.innerText(), /actual step/);
+  await page.locator('.surface-view').screenshot({ path: 'screenshots/lab-step-arrows.png' });
+  assertClean(log);
+  await context.close();
+});
