@@ -136,7 +136,7 @@ pub fn draw(canvas: &HtmlCanvasElement, race: &Race, names: &[String], log: bool
     ctx.set_text_align("left");
     ctx.set_text_baseline("middle");
     let row = 14.0 * ratio;
-    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(4) as f64 * 6.2 * ratio + 40.0 * ratio;
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(4) as f64 * 7.0 * ratio + 42.0 * ratio;
     let x0 = canvas.width() as f64 - width - 8.0 * ratio;
     let y0 = 8.0 * ratio;
     ctx.set_fill_style_str("rgba(255,255,255,0.88)");
