@@ -1,13 +1,18 @@
-//! Training: the phase stepper, its trace and snapshots, and the experiment file format.
+//! Training: the phase stepper, its trace and snapshots, the experiment file format, and
+//! the optimizer lab's loss surfaces, races and learning-rate curves.
 
 pub mod experiment;
 pub mod gradcheck;
 pub mod history;
 pub mod loss_log;
+pub mod lr_curve;
 pub mod phase;
 pub mod playground;
+pub mod race;
 pub mod report;
+pub mod step_preview;
 pub mod stepper;
+pub mod surface;
 pub mod trace;
 pub mod url;
 

@@ -9,6 +9,7 @@ use super::glossary::{gloss, Term};
 use super::i18n::Lang;
 use super::keyboard::{use_shortcuts, ShortcutList, Shortcuts};
 use super::inspector::{Inspector, Target};
+use super::lab::OptimizerLab;
 use super::network_view::{Focus, NetworkView};
 use super::output_plot::OutputPlot;
 use super::scrubber::Scrubber;
@@ -842,6 +843,7 @@ pub fn App() -> Html {
                     </div>
                 </section>
             </main>
+            <OptimizerLab engine={engine.clone()} version={s.version} focus={*inspect} />
             <footer class="footer small muted">{ l.pick(
                 "gradlab — every number is computed by the engine whose gradients and optimizers are checked against PyTorch.",
                 "gradlab —— 每个数字都由本引擎算出，其梯度与优化器均已与 PyTorch 逐一核对。") }</footer>

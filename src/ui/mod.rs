@@ -12,15 +12,22 @@ pub mod hash;
 pub mod i18n;
 pub mod inspector;
 pub mod keyboard;
+pub mod lab;
 pub mod loss_chart;
+pub mod lr_chart;
 pub mod mathml;
 pub mod network_view;
 pub mod output_plot;
 pub mod panic;
 pub mod scrubber;
 pub mod prefs;
+pub mod race_chart;
+pub mod race_panel;
 pub mod step_panel;
+pub mod surface_canvas;
+pub mod surface_view;
 pub mod timeline;
+pub mod weight_select;
 
 use wasm_bindgen::JsCast;
 

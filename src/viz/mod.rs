@@ -2,6 +2,7 @@
 //! No web dependencies; the UI copies the buffers to canvases.
 
 pub mod colormap;
+pub mod contour;
 pub mod heatmap;
 pub mod series;
 
