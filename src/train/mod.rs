@@ -1,8 +1,12 @@
 //! Training: the phase stepper, its trace and snapshots, and the experiment file format.
 
+pub mod exchange;
 pub mod experiment;
+pub mod experiment_lite;
 pub mod gradcheck;
 pub mod history;
+pub mod json;
+pub mod lessons;
 pub mod phase;
 pub mod playground;
 pub mod report;

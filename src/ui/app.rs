@@ -6,6 +6,9 @@ use super::banner::{Banner, Level, Message};
 use super::controls::{DataPanel, TrainingBar};
 use super::engine::{Engine, EngineHandle, Granularity};
 use super::inspector::{Inspector, Target};
+use super::lessons_panel::LessonsPanel;
+use super::png::SavePng;
+use super::share_bar::ShareBar;
 use super::network_view::{Focus, NetworkView};
 use super::output_plot::OutputPlot;
 use super::step_panel::{self, StepBar};
@@ -487,6 +490,22 @@ pub fn App() -> Html {
         let a = add_class.clone();
         use_callback((), move |v: bool, _| a.set(v))
     };
+    // Lessons and imports: the new configuration, from its initial weights, paused.
+    let on_load = {
+        let (on_change, engine, summary, playing, messages) = (on_change.clone(), engine.clone(), summary.clone(), playing.clone(), messages.clone());
+        Callback::from(move |p: Playground| {
+            playing.set(false);
+            messages.dispatch(MsgAction::Clear);
+            engine.0.borrow_mut().reset(); // so a new shape is no surprise worth a notice
+            on_change.emit(p);
+            engine.0.borrow_mut().reset();
+            summary.set(engine.0.borrow().summary());
+        })
+    };
+    let on_message = {
+        let messages = messages.clone();
+        Callback::from(move |m: Message| messages.dispatch(MsgAction::Push(m)))
+    };
     let dismiss = {
         let messages = messages.clone();
         Callback::from(move |_| messages.dispatch(MsgAction::Clear))
@@ -516,6 +535,10 @@ pub fn App() -> Html {
                 <p class="tagline">{ "Watch a neural network learn — forward pass, backprop and every optimizer step." }</p>
             </header>
             <Banner messages={messages.0.clone()} on_dismiss={dismiss} />
+            <div class="classroom">
+                <LessonsPanel config={cfg.clone()} on_load={on_load.clone()} />
+                <ShareBar config={cfg.clone()} engine={engine.clone()} on_import={on_load} {on_message} />
+            </div>
             <section class="region region-controls" aria-label="training controls">
                 <Timeline playing={*playing} summary={s.clone()} speed={cfg.speed} {on_play} {on_step} {on_reset}
                     {on_new_weights} {on_speed} />
@@ -542,6 +565,7 @@ pub fn App() -> Html {
                     <h2>{ "Output" }</h2>
                     if cfg.dataset.is_2d() {
                         <OutputPlot engine={engine.clone()} canvas={canvases.output.clone()} {on_add} {on_remove} label={plot_label} />
+                        <SavePng canvas={canvases.output.clone()} file_name="gradlab-output.png" testid="png-output" what={("output plot".into(), "输出图".into())} />
                         <div class="toggles">
                             <label><input type="checkbox" data-testid="show-test" checked={cfg.show_test}
                                 onchange={toggle(|p| p.show_test = !p.show_test)} />{ " show test data" }</label>
@@ -576,6 +600,7 @@ pub fn App() -> Html {
                             format!("Loss over updates: training {}, test {}", fmt_loss(s.train_loss), fmt_loss(s.test_loss))
                         }} />
                     <div class="toggles small">
+                        <SavePng canvas={canvases.loss.clone()} file_name="gradlab-chart.png" testid="png-loss" what={("loss chart".into(), "损失图".into())} />
                         if classification {
                             <label><input type="checkbox" data-testid="show-accuracy" checked={*show_acc}
                                 onchange={{ let a = show_acc.clone(); Callback::from(move |_: Event| a.set(!*a)) }} />{ " accuracy instead of loss" }</label>
