@@ -15,7 +15,8 @@ use super::report::{csv_header, csv_row};
 use super::url::{decode, encode, Notice};
 use crate::data::{Feature, Generator, SplitRatio};
 use crate::nn::optimizer::OptimizerKind;
-use crate::nn::{Activation, Loss, OptimizerConfig};
+use crate::nn::regularization::RegKind;
+use crate::nn::{Activation, Init, Loss, OptimizerConfig, Schedule};
 
 fn err(path: &str, message: impl Into<String>) -> ExperimentError {
     ExperimentError { path: path.to_string(), message: message.into() }
@@ -49,9 +50,145 @@ pub fn to_experiment(p: &Playground, title: Option<String>, steps: u64) -> Resul
     })
 }
 
-/// The experiment file's text for a playground configuration.
+/// The experiment file's text for a playground configuration (written by hand, without
+/// serde, to keep serde_json out of the page's bundle; a test reads it back with
+/// [`Experiment::from_json`] and compares with [`to_experiment`]).
 pub fn export(p: &Playground, title: Option<String>, steps: u64) -> Result<String, String> {
-    to_experiment(p, title, steps).map(|e| e.to_json())
+    let e = to_experiment(p, title, steps)?;
+    Ok(write_json(&e))
+}
+
+/// A JSON string literal.
+fn q(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 2);
+    o.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
+/// A JSON number that reads back to the same `f64` (shortest round-trip form).
+fn n(v: f64) -> String {
+    format!("{v:?}")
+}
+
+fn nums(v: &[f64]) -> String {
+    format!("[{}]", v.iter().map(|x| n(*x)).collect::<Vec<_>>().join(", "))
+}
+
+fn write_json(e: &Experiment) -> String {
+    let mut f: Vec<String> = vec![format!("\"format\": {}", q(&e.format)), format!("\"version\": {}", e.version)];
+    if let Some(t) = &e.title {
+        f.push(format!("\"title\": {}", q(t)));
+    }
+    if let DataSpec::Generated(g) = &e.data {
+        f.push(format!(
+            "\"data\": {{\"generator\": {}, \"samples\": {}, \"noise\": {}, \"seed\": {}, \"bits\": {}, \"dims\": {}}}",
+            q(g.generator.name()),
+            g.samples,
+            n(g.noise),
+            g.seed,
+            g.bits,
+            g.dims
+        ));
+    }
+    f.push(format!(
+        "\"split\": {{\"train\": {}, \"validation\": {}, \"test\": {}}}",
+        n(e.split.train),
+        n(e.split.validation),
+        n(e.split.test)
+    ));
+    if let Some(fs) = &e.features {
+        f.push(format!("\"features\": [{}]", fs.iter().map(|x| q(x.name())).collect::<Vec<_>>().join(", ")));
+    }
+    f.push(format!(
+        "\"network\": {{\"hidden\": [{}], \"activation\": {}, \"output\": {}}}",
+        e.network.hidden.iter().map(|h| h.to_string()).collect::<Vec<_>>().join(", "),
+        q(e.network.activation.name()),
+        q(e.network.output.name())
+    ));
+    match &e.init {
+        InitSpec::Named(Init::Uniform { scale }) => f.push(format!("\"init\": {{\"name\": \"uniform\", \"scale\": {}}}", n(*scale))),
+        InitSpec::Named(i) => f.push(format!("\"init\": {}", q(i.name()))),
+        InitSpec::Inline { layers } => {
+            let ls: Vec<String> = layers
+                .iter()
+                .map(|l| {
+                    let rows: Vec<String> = l.w.iter().map(|r| format!("        {}", nums(r))).collect();
+                    format!("    {{\"w\": [\n{}\n      ],\n      \"b\": {}}}", rows.join(",\n"), nums(&l.b))
+                })
+                .collect();
+            f.push(format!("\"init\": {{\"layers\": [\n{}\n  ]}}", ls.join(",\n")));
+        }
+    }
+    f.push(format!("\"loss\": {}", q(e.loss.name())));
+    f.push(format!(
+        "\"optimizer\": {}",
+        match e.optimizer {
+            OptimizerConfig::Sgd(s) => format!(
+                "{{\"name\": \"sgd\", \"lr\": {}, \"momentum\": {}, \"dampening\": {}, \"nesterov\": {}}}",
+                n(s.lr),
+                n(s.momentum),
+                n(s.dampening),
+                s.nesterov
+            ),
+            OptimizerConfig::Adagrad(a) => format!(
+                "{{\"name\": \"adagrad\", \"lr\": {}, \"lr_decay\": {}, \"initial_accumulator_value\": {}, \"eps\": {}}}",
+                n(a.lr),
+                n(a.lr_decay),
+                n(a.initial_accumulator_value),
+                n(a.eps)
+            ),
+            OptimizerConfig::Rmsprop(r) => format!(
+                "{{\"name\": \"rmsprop\", \"lr\": {}, \"alpha\": {}, \"eps\": {}, \"momentum\": {}, \"centered\": {}}}",
+                n(r.lr),
+                n(r.alpha),
+                n(r.eps),
+                n(r.momentum),
+                r.centered
+            ),
+            OptimizerConfig::Adam(a) => format!(
+                "{{\"name\": \"adam\", \"lr\": {}, \"beta1\": {}, \"beta2\": {}, \"eps\": {}, \"amsgrad\": {}}}",
+                n(a.lr),
+                n(a.beta1),
+                n(a.beta2),
+                n(a.eps),
+                a.amsgrad
+            ),
+        }
+    ));
+    f.push(format!(
+        "\"schedule\": {}",
+        match e.schedule {
+            Schedule::Constant => "{\"name\": \"constant\"}".to_string(),
+            Schedule::InverseTime { decay } => format!("{{\"name\": \"inverse_time\", \"decay\": {}}}", n(decay)),
+            Schedule::Step { step_size, gamma } => {
+                format!("{{\"name\": \"step\", \"step_size\": {step_size}, \"gamma\": {}}}", n(gamma))
+            }
+            Schedule::Exponential { gamma } => format!("{{\"name\": \"exponential\", \"gamma\": {}}}", n(gamma)),
+        }
+    ));
+    let kind = match e.regularization.kind {
+        RegKind::None => "none",
+        RegKind::L1 => "l1",
+        RegKind::L2 => "l2",
+    };
+    f.push(format!("\"regularization\": {{\"kind\": {}, \"rate\": {}}}", q(kind), n(e.regularization.rate)));
+    f.push(format!("\"batch_size\": {}", e.batch_size));
+    f.push(format!("\"shuffle\": {}", e.shuffle));
+    f.push(format!("\"seed\": {}", e.seed));
+    f.push(format!("\"steps\": {}", e.steps));
+    if let Some(h) = &e.playground {
+        f.push(format!("\"playground\": {}", q(h)));
+    }
+    format!("{{\n  {}\n}}\n", f.join(",\n  "))
 }
 
 /// Reads an experiment file into a playground configuration. Never panics; errors name the

@@ -271,9 +271,9 @@ pub fn all() -> Vec<Lesson> {
             ),
             try_this: (
                 "Switch the optimizer to Momentum (same learning rate) and press Reset: the velocity builds up \
-                 along the valley and the loss falls much faster. Compare the paths in the optimizer lab below (#lab).",
+                 along the valley and the loss falls much faster. Compare the paths in the optimizer lab below.",
                 "把优化器换成 Momentum（学习率不变）并按“重置”：速度沿峡谷累积，损失下降快得多。\
-                 在下方的优化器实验室（#lab）中比较它们的路径。",
+                 在下方的优化器实验室中比较它们的路径。",
             ),
             config: ravine(),
         },
