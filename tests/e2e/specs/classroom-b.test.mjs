@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { suite, openApp, screenshot, describeLog, waitForCanvasDrawn, VIEWPORTS, WAIT_MS } from '../helpers.mjs';
+import { suite, openApp, screenshot, describeLog, waitForCanvasDrawn, VIEWPORTS, WAIT_MS, SCREENSHOT_DIR } from '../helpers.mjs';
+import path from 'node:path';
 import { startServer } from '../serve.mjs';
 
 const s = suite();
@@ -86,6 +87,7 @@ test('each lesson loads with one click, explains itself, and trains', async () =
   await screenshot(page, 'classroom-lessons-1280x720');
   await page.setViewportSize({ width: VIEWPORTS.phone.width, height: VIEWPORTS.phone.height });
   await screenshot(page, 'classroom-lessons-390');
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'classroom-lessons-390-top.png') });
   assertClean(log);
   await context.close();
 });
@@ -185,6 +187,27 @@ test('share copies the link; trace CSV and chart PNGs download', async () => {
   }
   assertClean(log);
   await context.close();
+});
+
+test('without a clipboard, share selects the link in a read-only field', async () => {
+  // A page where navigator.clipboard does not exist (e.g. plain http on another host).
+  const ctx2 = await s.browser.newContext({ viewport: VIEWPORTS.desktop });
+  await ctx2.addInitScript(() => Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined }));
+  const page2 = await ctx2.newPage();
+  const errors = [];
+  page2.on('pageerror', (e) => errors.push(String(e)));
+  page2.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page2.goto(s.url + '#d=gauss&sp=0', { waitUntil: 'load' });
+  await page2.click('[data-testid=share]');
+  await page2.locator('[data-testid=share-status]').waitFor({ timeout: WAIT_MS });
+  assert.match(await text(page2, 'share-status'), /Copy the selected link/);
+  await page2.waitForFunction(() => {
+    const el = document.activeElement;
+    return el?.dataset.testid === 'share-url' && el.readOnly && el.selectionStart === 0 && el.selectionEnd === el.value.length;
+  });
+  assert.equal(await page2.inputValue('[data-testid=share-url]'), await page2.evaluate(() => location.href));
+  assert.deepEqual(errors, []);
+  await ctx2.close();
 });
 
 test('the last session is restored when the link has no hash; corrupt storage is ignored', async () => {
