@@ -29,7 +29,7 @@ impl Json {
             Json::Null => "null".into(),
             Json::Bool(b) => format!("boolean `{b}`"),
             Json::Num(n) => format!("number {n}"),
-            Json::Str(s) => format!("string {:?}", s.chars().take(40).collect::<String>()),
+            Json::Str(s) => format!("string \"{}\"", s.chars().take(40).collect::<String>()),
             Json::Arr(_) => "an array".into(),
             Json::Obj(_) => "an object".into(),
         }
