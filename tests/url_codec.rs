@@ -24,7 +24,7 @@ fn playground() -> impl Strategy<Value = Playground> {
         prop::sample::subsequence(Feature::ALL.to_vec(), 1..=7),
     );
     let net = (
-        prop::collection::vec(1usize..=16, 0..=8),
+        prop::collection::vec(1usize..=32, 0..=8),
         prop::sample::select(Activation::HIDDEN.to_vec()),
         prop::sample::select(Head::ALL.to_vec()),
         prop::sample::select(OptimizerKind::ALL.to_vec()),

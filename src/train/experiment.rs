@@ -158,6 +158,10 @@ pub struct Experiment {
     pub seed: u64,
     /// Updates to run (the command-line runner).
     pub steps: u64,
+    /// The app's settings that the fields above cannot hold (view, speed, weight seed,
+    /// points edited by hand), as its URL hash; optional, ignored by the runner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub playground: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -188,6 +192,8 @@ struct Raw {
     seed: u64,
     #[serde(default)]
     steps: u64,
+    #[serde(default)]
+    playground: Option<String>,
 }
 
 
@@ -297,6 +303,7 @@ impl Experiment {
             shuffle: raw.shuffle,
             seed: raw.seed,
             steps: raw.steps,
+            playground: raw.playground,
         };
         exp.validate()?;
         Ok(exp)
@@ -307,7 +314,7 @@ impl Experiment {
         serde_json::to_string_pretty(self).expect("experiment serializes")
     }
 
-    fn validate(&self) -> Result<(), ExperimentError> {
+    pub(crate) fn validate(&self) -> Result<(), ExperimentError> {
         self.split.validate().map_err(|m| prefixed("", m))?;
         self.optimizer.validate().map_err(|m| prefixed("optimizer", m))?;
         self.schedule.validate().map_err(|m| prefixed("schedule", m))?;

@@ -1,11 +1,15 @@
 //! Training: the phase stepper, its trace and snapshots, the experiment file format, and
 //! the optimizer lab's loss surfaces, races and learning-rate curves.
 
+pub mod exchange;
 pub mod experiment;
+pub mod experiment_lite;
 pub mod gradcheck;
 pub mod history;
 pub mod loss_log;
 pub mod lr_curve;
+pub mod json;
+pub mod lessons;
 pub mod phase;
 pub mod playground;
 pub mod race;

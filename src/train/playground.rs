@@ -112,7 +112,7 @@ pub struct Playground {
     pub weight_seed: u64,
     /// Input features (2-D data).
     pub features: Vec<Feature>,
-    /// Hidden layer widths (0 to 8 layers, 1 to 16 neurons).
+    /// Hidden layer widths (0 to 8 layers, 1 to 32 neurons).
     pub hidden: Vec<usize>,
     /// Hidden activation.
     pub activation: Activation,
@@ -157,7 +157,7 @@ pub mod limits {
     /// Most hidden layers.
     pub const MAX_LAYERS: usize = 8;
     /// Most neurons per hidden layer.
-    pub const MAX_NEURONS: usize = 16;
+    pub const MAX_NEURONS: usize = 32;
     /// Fewest / most samples.
     pub const SAMPLES: (usize, usize) = (20, 2000);
     /// Most points added by hand.

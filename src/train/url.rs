@@ -490,7 +490,7 @@ mod tests {
         assert_eq!(p.dataset, GeneratorKind::Circle);
         assert_eq!(p.lr, Playground::default().lr);
         assert_eq!(p.noise, 0.5);
-        assert_eq!(p.hidden, vec![4, 16]);
+        assert_eq!(p.hidden, vec![4, limits::MAX_NEURONS]);
         assert_eq!(p.train_pct, 10);
         assert_eq!(n.len(), 7, "{n:?}");
         assert!(n.contains(&Notice::Unknown { key: "zzz".into() }));

@@ -10,6 +10,9 @@ use super::i18n::Lang;
 use super::keyboard::{use_shortcuts, ShortcutList, Shortcuts};
 use super::inspector::{Inspector, Target};
 use super::lab::OptimizerLab;
+use super::lessons_panel::LessonsPanel;
+use super::png::SavePng;
+use super::share_bar::ShareBar;
 use super::network_view::{Focus, NetworkView};
 use super::output_plot::OutputPlot;
 use super::scrubber::Scrubber;
@@ -681,6 +684,22 @@ pub fn App() -> Html {
         let a = add_class.clone();
         use_callback((), move |v: bool, _| a.set(v))
     };
+    // Lessons and imports: the new configuration, from its initial weights, paused.
+    let on_load = {
+        let (on_change, engine, summary, playing, messages) = (on_change.clone(), engine.clone(), summary.clone(), playing.clone(), messages.clone());
+        Callback::from(move |p: Playground| {
+            playing.set(false);
+            messages.dispatch(MsgAction::Clear);
+            engine.0.borrow_mut().reset(); // so a new shape is no surprise worth a notice
+            on_change.emit(p);
+            engine.0.borrow_mut().reset();
+            summary.set(engine.0.borrow().summary());
+        })
+    };
+    let on_message = {
+        let messages = messages.clone();
+        Callback::from(move |m: Message| messages.dispatch(MsgAction::Push(m)))
+    };
     let dismiss = {
         let messages = messages.clone();
         Callback::from(move |_| messages.dispatch(MsgAction::Clear))
@@ -754,6 +773,11 @@ pub fn App() -> Html {
                 </div>
             </header>
             <Banner messages={messages.0.clone()} on_dismiss={dismiss} />
+            <div class="classroom">
+                <LessonsPanel config={cfg.clone()} on_load={on_load.clone()} />
+                <ShareBar config={cfg.clone()} engine={engine.clone()} on_import={on_load} {on_message} />
+            </div>
+            
             <section class="region region-controls" aria-label={l.pick("training controls", "训练控制")}>
                 <Timeline playing={*playing} summary={s.clone()} speed={cfg.speed} {on_play} {on_step} {on_reset}
                     {on_new_weights} {on_speed} />
@@ -791,7 +815,8 @@ pub fn App() -> Html {
                     <h2 id="h-output">{ l.pick("Output", "输出") }</h2>
                     if cfg.dataset.is_2d() {
                         <OutputPlot engine={engine.clone()} canvas={canvases.output.clone()} {on_add} {on_remove} label={plot_label} />
-                        <div class="toggles secondary">
+                        <SavePng canvas={canvases.output.clone()} file_name="gradlab-output.png" testid="png-output" what={("output plot".into(), "输出图".into())} />
+                                                <div class="toggles secondary">
                             <label><input type="checkbox" data-testid="show-test" checked={cfg.show_test}
                                 onchange={toggle(|p| p.show_test = !p.show_test)} />{ l.pick(" show test data", " 显示测试数据") }</label>
                             <label><input type="checkbox" data-testid="discretize" checked={cfg.discretize}
@@ -825,6 +850,7 @@ pub fn App() -> Html {
                     <canvas ref={canvases.loss.clone()} class="loss-canvas" data-testid="loss-chart" role="img"
                         aria-label={chart_label} />
                     <div class="toggles small">
+                        <SavePng canvas={canvases.loss.clone()} file_name="gradlab-chart.png" testid="png-loss" what={("loss chart".into(), "损失图".into())} />
                         if classification {
                             <label><input type="checkbox" data-testid="show-accuracy" checked={*show_acc}
                                 onchange={{ let a = show_acc.clone(); Callback::from(move |_: Event| a.set(!*a)) }} />{ l.pick(" accuracy instead of loss", " 显示准确率而非损失") }</label>

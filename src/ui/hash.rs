@@ -11,18 +11,21 @@ pub fn read() -> String {
         .unwrap_or_default()
 }
 
-/// The configuration in the hash (defaults when empty) and what was wrong with it.
+/// The configuration in the hash and what was wrong with it; with no hash, the last
+/// session from `localStorage`, else the defaults.
 pub fn load() -> (Playground, Vec<Notice>) {
     let h = read();
     if h.is_empty() {
-        (Playground::default(), Vec::new())
+        (super::session::load().unwrap_or_default(), Vec::new())
     } else {
         decode(&h)
     }
 }
 
-/// Writes the configuration to the hash without adding a history entry.
+/// Writes the configuration to the hash without adding a history entry, and remembers it
+/// as the last session.
 pub fn store(p: &Playground) {
+    super::session::save(p);
     let h = encode(p);
     if h == read() {
         return;

@@ -1,6 +1,7 @@
 // A tiny static file server for the release bundle (dist/), bound to 127.0.0.1 only.
 //
-//   node serve.mjs [DIR] [PORT]     DIR defaults to ../../dist, PORT 0 = any free port
+//   node serve.mjs [DIR] [PORT] [PREFIX]   DIR defaults to ../../dist, PORT 0 = any free port,
+//                                          PREFIX (e.g. /sub/path/) serves DIR under that path only
 //
 // The e2e helpers import startServer() and run it in-process, one server per test file.
 // Only GET and HEAD; no directory listings; paths cannot escape DIR.
@@ -29,11 +30,13 @@ export const MIME = {
 };
 
 /**
- * Serves `root` on 127.0.0.1:`port` (0 = a free port).
+ * Serves `root` on 127.0.0.1:`port` (0 = a free port), at `prefix` ("/" by default; with
+ * "/sub/path/", only URLs under it are served, as on a host where the app is not at the root).
  * Resolves to { server, origin, url, close() }; `url` ends with "/".
  */
-export async function startServer({ root = DEFAULT_DIST, port = 0 } = {}) {
+export async function startServer({ root = DEFAULT_DIST, port = 0, prefix = '/' } = {}) {
   const base = path.resolve(root);
+  const mount = '/' + prefix.replace(/^\/+|\/+$/g, '') + (prefix.replace(/\//g, '') ? '/' : '');
   await fs.access(path.join(base, 'index.html')).catch(() => {
     throw new Error(`${base}/index.html not found — run \`trunk build --release\` first`);
   });
@@ -45,7 +48,11 @@ export async function startServer({ root = DEFAULT_DIST, port = 0 } = {}) {
         return;
       }
       const { pathname } = new URL(req.url, 'http://127.0.0.1');
-      let rel = decodeURIComponent(pathname);
+      if (!pathname.startsWith(mount)) {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
+        return;
+      }
+      let rel = decodeURIComponent(pathname.slice(mount.length - 1));
       if (rel.endsWith('/')) rel += 'index.html';
       const file = path.resolve(base, '.' + path.posix.normalize('/' + rel));
       if (file !== base && !file.startsWith(base + path.sep)) {
@@ -83,7 +90,7 @@ export async function startServer({ root = DEFAULT_DIST, port = 0 } = {}) {
   return {
     server,
     origin,
-    url: origin + '/',
+    url: origin + mount,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections?.();
@@ -96,6 +103,6 @@ export async function startServer({ root = DEFAULT_DIST, port = 0 } = {}) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const root = process.argv[2] ? path.resolve(process.argv[2]) : DEFAULT_DIST;
   const port = Number(process.argv[3] ?? 0);
-  const { url } = await startServer({ root, port });
+  const { url } = await startServer({ root, port, prefix: process.argv[4] ?? '/' });
   console.log(`serving ${root} at ${url}`);
 }

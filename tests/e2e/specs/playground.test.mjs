@@ -120,7 +120,7 @@ test('a malformed link shows one notice per problem and a working page', async (
   assert.ok(items.some((t) => t.includes('zzz')));
   assert.ok(items.some((t) => t.includes('banana')));
   // Clamped values are used, defaults replace malformed ones; the link is rewritten.
-  await page.waitForFunction(() => /nz=0\.5/.test(location.hash) && /h=4,16/.test(location.hash) && !/zzz/.test(location.hash));
+  await page.waitForFunction(() => /nz=0\.5/.test(location.hash) && /h=4,32/.test(location.hash) && !/zzz/.test(location.hash));
   await page.click('[data-testid=step]');
   await waitNum(page, 'updates', '===', 1);
   await screenshot(page, 'playground-malformed-link');
