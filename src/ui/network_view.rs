@@ -217,6 +217,11 @@ fn hit_link(layout: &Layout, net: &crate::nn::Network, x: f64, y: f64, tol: f64)
     best.map(|b| b.0)
 }
 
+/// A canvas dash pattern.
+fn dash(pattern: &[f64]) -> wasm_bindgen::JsValue {
+    pattern.iter().map(|&v| wasm_bindgen::JsValue::from(v)).collect::<js_sys::Array>().into()
+}
+
 /// Thickness levels of the link strokes: links are grouped by (sign, level) and each
 /// group is stroked as one path, a few dozen canvas calls instead of one per weight.
 const LINK_LEVELS: usize = 12;
@@ -293,8 +298,11 @@ fn draw_links(
             }
             ctx.set_stroke_style_str(&colours[k / LINK_LEVELS]);
             ctx.set_line_width(width_of(k % LINK_LEVELS));
+            // Negative values dashed, so the sign does not rest on colour alone.
+            let _ = ctx.set_line_dash(&if k / LINK_LEVELS == 0 { dash(&[5.0, 2.5]) } else { dash(&[]) });
             ctx.stroke();
         }
+        let _ = ctx.set_line_dash(&dash(&[]));
     }
     ctx.set_global_alpha(1.0);
     if let Some((p, c, width)) = focused {
@@ -508,15 +516,25 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             let fbias = Focus::Bias(l, j);
             let is_out = l == net.layers.len() - 1;
             let state = layer_state(props.phase, l, net.layers.len());
+            // The bias is a sibling of its neuron (both focusable, so not nested): a small
+            // square at the neuron's corner, size = magnitude, colour and shape = sign
+            // (a diamond when negative).
+            let bias_style = format!(
+                "left:{:.1}px;top:{:.1}px;background:{};width:{bsize:.1}px;height:{bsize:.1}px",
+                x - 5.0,
+                y + g.node - bsize + 5.0,
+                bc.hex()
+            );
             nodes.push(html! {
+                <>
                 <div class={classes!("node", is_out.then_some("output"), (focus == Some(fnode)).then_some("focused"), state)} {style}
                      tabindex="0" role="button" data-testid={format!("neuron-{}-{}", l + 1, j + 1)}
                      aria-label={match lang { Lang::En => format!("layer {} neuron {}", l + 1, j + 1), Lang::Zh => format!("第 {} 层第 {} 个神经元", l + 1, j + 1) }}
-                     onfocus={set_focus(fnode)} onmouseenter={hover(fnode)}>
-                    <span class="bias" tabindex="0" role="button" aria-label={match lang { Lang::En => format!("bias of layer {} neuron {}", l + 1, j + 1), Lang::Zh => format!("第 {} 层第 {} 个神经元的偏置", l + 1, j + 1) }}
-                        style={format!("background:{};width:{bsize:.1}px;height:{bsize:.1}px", bc.hex())}
-                        onfocus={set_focus(fbias)} onmouseenter={hover(fbias)} />
-                </div>
+                     onfocus={set_focus(fnode)} onmouseenter={hover(fnode)} />
+                <span class={classes!("bias", (b < 0.0).then_some("neg"))} tabindex="0" role="button"
+                    aria-label={match lang { Lang::En => format!("bias of layer {} neuron {}", l + 1, j + 1), Lang::Zh => format!("第 {} 层第 {} 个神经元的偏置", l + 1, j + 1) }}
+                    style={bias_style} onfocus={set_focus(fbias)} onmouseenter={hover(fbias)} />
+                </>
             });
         }
     }

@@ -153,6 +153,8 @@ test('a learning rate that blows up pauses training with an explanation; reset r
 test('clicking the plot adds points; right-click removes one', async () => {
   const { page, log, context } = await openApp(s, { hash: 'd=gauss' });
   const before = await text(page, 'points');
+  // The whole plot on screen (the lessons bar sits above it), so every click lands on it.
+  await page.locator('[data-testid=heatmap]').scrollIntoViewIfNeeded();
   const box = await page.locator('[data-testid=heatmap]').boundingBox();
   await page.mouse.click(box.x + box.width * 0.8, box.y + box.height * 0.2);
   await page.keyboard.down('Shift');

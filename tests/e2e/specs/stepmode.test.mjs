@@ -217,9 +217,11 @@ test('timeline: auto-play runs phases; going back to an update and forward again
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=updates]').textContent) >= 2, null, { timeout: WAIT_MS });
   await page.click('[data-testid=auto-play]');
   await page.locator('[data-testid=auto-play][aria-pressed=false]').waitFor({ timeout: WAIT_MS });
-  // Finish the step under way, so the state sits between updates.
+  // Finish the step under way, so the state sits right after an update.
   const u = await num(page, 'updates');
+  let now = u;
   if (!(await text(page, 'phase')).startsWith('update')) {
+    now = u + 1;
     for (let k = 0; k < SEQUENCE.length; k++) {
       const before = await text(page, 'phase');
       await page.keyboard.press('.');
@@ -227,8 +229,7 @@ test('timeline: auto-play runs phases; going back to an update and forward again
       if ((await text(page, 'phase')).startsWith('update')) break;
     }
   }
-  await waitText(page, 'updates', String(u + 1));
-  const now = u + 1;
+  await waitText(page, 'updates', String(now));
   const wNow = await text(page, 'inspector-w');
   const bars = page.locator('[data-testid=scrubber] .tl-bar[data-update]');
   assert.ok((await bars.count()) >= now, `a bar per update (${await bars.count()})`);
