@@ -866,6 +866,7 @@ pub fn App() -> Html {
                         <h3 class="chart-title">{ l.pick("Gradient norm per layer ‖∂L/∂θ‖", "各层梯度范数 ‖∂L/∂θ‖") }</h3>
                         <canvas ref={canvases.norms.clone()} class="norms-canvas" data-testid="grad-norm-chart" role="img"
                             aria-label={l.pick("Per-layer gradient norms over recent updates, log scale", "最近各次更新中每层的梯度范数（对数坐标）")} />
+                        <SavePng canvas={canvases.norms.clone()} file_name="gradlab-gradient-norms.png" testid="png-norms" what={("gradient-norm chart".into(), "梯度范数图".into())} />
                     </div>
                 </section>
             </main>

@@ -142,8 +142,9 @@ pub fn LrChart(props: &LrChartProps) -> Html {
             <h3 class="chart-title">{ lang.pick("Learning-rate schedule", "学习率调度") }</h3>
             <p class="small"><code data-testid="lr-formula">{ formula }</code>
                 { format!("; α = {base}; {} t = {updates}: α_t = {now_lr:.4e}", lang.pick("now", "当前")) }</p>
-            <canvas ref={canvas} class="lr-canvas" data-testid="lr-schedule-chart" role="img"
+            <canvas ref={canvas.clone()} class="lr-canvas" data-testid="lr-schedule-chart" role="img"
                 aria-label={format!("{} {now_lr:.4e}", lang.pick("Learning rate over updates; the current rate is", "学习率随更新次数的变化；当前学习率为"))} />
+            <super::png::SavePng canvas={canvas.clone()} file_name="gradlab-learning-rate.png" testid="png-lr" what={("learning-rate chart".into(), "学习率图".into())} />
             <label class="field inline small">
                 <span class="field-label">{ lang.pick("Show the first", "显示前") }</span>
                 <select onchange={on_horizon} data-testid="lr-horizon">

@@ -531,8 +531,9 @@ pub fn RacePanel(props: &RacePanelProps) -> Html {
             }
             <div class="race-grid">
                 <div class="race-main">
-                    <canvas ref={chart} class="race-chart" data-testid="race-chart" role="img"
+                    <canvas ref={chart.clone()} class="race-chart" data-testid="race-chart" role="img"
                         aria-label={lang.pick("Training loss of each racer over updates", "各选手的训练损失随更新次数的变化")} />
+                    <super::png::SavePng canvas={chart.clone()} file_name="gradlab-race.png" testid="png-race" what={("race chart".into(), "竞赛图".into())} />
                     <table class="race-table" data-testid="race-table">
                         <thead><tr>
                             <th>{ lang.pick("racer", "选手") }</th>

@@ -368,9 +368,10 @@ pub fn SurfaceView(props: &SurfaceViewProps) -> Html {
                 <p class="field-error" role="alert">{ format!("{} {err}", lang.pick("The surface could not be made; the previous one is kept:", "无法生成损失曲面，保留原来的：")) }</p>
             }
             <div class="surface-wrap">
-                <canvas ref={canvas} class="surface-canvas" data-testid="loss-surface" role="img"
+                <canvas ref={canvas.clone()} class="surface-canvas" data-testid="loss-surface" role="img"
                     aria-label={lang.pick("Loss over a plane through the current weights, dark is low; the red line is the path of training",
                         "经过当前权重的平面上的损失，颜色越深损失越低；红线是训练的路径")} />
+                <super::png::SavePng canvas={canvas.clone()} file_name="gradlab-loss-surface.png" testid="png-surface" what={("loss surface".into(), "损失曲面".into())} />
                 <div class="surface-side small">
                     <progress data-testid="surface-progress" max="100" value={pct.to_string()}
                         aria-label={lang.pick("Surface computed", "曲面计算进度")} />

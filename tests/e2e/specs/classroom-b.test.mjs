@@ -179,7 +179,11 @@ test('share copies the link; trace CSV and chart PNGs download', async () => {
   assert.match(lines[4], /^4,/);
 
   await waitForCanvasDrawn(page, '[data-testid=loss-chart]');
-  for (const id of ['png-output', 'png-loss']) {
+  await waitForCanvasDrawn(page, '[data-testid=grad-norm-chart]');
+  await waitForCanvasDrawn(page, '[data-testid=loss-surface]');
+  await waitForCanvasDrawn(page, '[data-testid=lr-schedule-chart]');
+  // Every chart can be saved: output, loss, gradient norms, loss surface, learning rate, race.
+  for (const id of ['png-output', 'png-loss', 'png-norms', 'png-surface', 'png-lr', 'png-race']) {
     const png = await download(page, id);
     assert.match(png.name, /\.png$/);
     assert.deepEqual([...png.body.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${id} is a PNG`);
