@@ -133,14 +133,7 @@ impl Racer {
 }
 
 fn blank_metrics() -> Metrics {
-    Metrics {
-        train_loss: f64::NAN,
-        train_accuracy: f64::NAN,
-        validation_loss: f64::NAN,
-        validation_accuracy: f64::NAN,
-        test_loss: f64::NAN,
-        test_accuracy: f64::NAN,
-    }
+    Metrics::BLANK
 }
 
 /// Appends `p` to a trail of at most `cap` points; when full, every other older point is

@@ -107,6 +107,18 @@ pub struct Metrics {
     pub test_accuracy: f64,
 }
 
+impl Metrics {
+    /// Nothing measured yet: every value NaN.
+    pub const BLANK: Metrics = Metrics {
+        train_loss: f64::NAN,
+        train_accuracy: f64::NAN,
+        validation_loss: f64::NAN,
+        validation_accuracy: f64::NAN,
+        test_loss: f64::NAN,
+        test_accuracy: f64::NAN,
+    };
+}
+
 /// Snapshots kept for going back, at most.
 pub const HISTORY_STEPS: usize = 200;
 

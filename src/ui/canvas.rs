@@ -8,6 +8,21 @@ pub fn dpr() -> f64 {
     web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0)
 }
 
+/// Sizes the canvas's backing store to its CSS size × devicePixelRatio (when it has a
+/// CSS size) and returns the ratio — for charts drawn by plotters, which scales itself.
+pub fn fit_backing_store(canvas: &HtmlCanvasElement) -> f64 {
+    let ratio = dpr();
+    let (cw, ch) = (canvas.client_width() as f64, canvas.client_height() as f64);
+    if cw > 0.0 && ch > 0.0 {
+        let (pw, ph) = ((cw * ratio).round() as u32, (ch * ratio).round() as u32);
+        if canvas.width() != pw || canvas.height() != ph {
+            canvas.set_width(pw);
+            canvas.set_height(ph);
+        }
+    }
+    ratio
+}
+
 /// Makes the canvas's backing store match its CSS size × devicePixelRatio and returns
 /// its 2-D context scaled so that drawing uses CSS pixels, with the CSS size.
 pub fn prepare(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64, f64)> {

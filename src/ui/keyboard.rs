@@ -42,7 +42,7 @@ fn target(ev: &KeyboardEvent) -> Option<web_sys::Element> {
 }
 
 /// A field that takes typed keys: text inputs, text areas, selects, editable content.
-fn is_text_field(el: &web_sys::Element) -> bool {
+pub(crate) fn is_text_field(el: &web_sys::Element) -> bool {
     let tag = el.tag_name().to_ascii_lowercase();
     let typ = el.get_attribute("type").unwrap_or_default().to_ascii_lowercase();
     tag == "textarea"

@@ -1,6 +1,5 @@
 //! The loss chart, drawn with plotters on a canvas (few labels; sharp at any DPR).
 
-use super::canvas::dpr;
 use super::engine::Curves;
 use super::i18n::Lang;
 use crate::viz::series::y_range;
@@ -18,15 +17,7 @@ pub const COLORS: [RGBColor; 3] = [RGBColor(0x1f, 0x4e, 0x8c), RGBColor(0x55, 0x
 /// `big` (presenter mode) uses thicker lines and larger labels; the x-axis caption is in
 /// `lang`. Returns false if there was nothing to draw.
 pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool, accuracy: bool, big: bool, lang: Lang) -> bool {
-    let ratio = dpr();
-    let (cw, ch) = (canvas.client_width() as f64, canvas.client_height() as f64);
-    if cw > 0.0 && ch > 0.0 {
-        let (pw, ph) = ((cw * ratio).round() as u32, (ch * ratio).round() as u32);
-        if canvas.width() != pw || canvas.height() != ph {
-            canvas.set_width(pw);
-            canvas.set_height(ph);
-        }
-    }
+    let ratio = super::canvas::fit_backing_store(canvas);
     if let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) {
         let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     }

@@ -1,7 +1,6 @@
 //! The learning-rate schedule: `α_t` over updates for the configured schedule, with the
 //! current update marked.
 
-use super::canvas::dpr;
 use super::engine::EngineHandle;
 use super::i18n::use_lang;
 use crate::nn::Schedule;
@@ -13,15 +12,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlSelectElement};
 use yew::prelude::*;
 
 fn draw(canvas: &HtmlCanvasElement, schedule: &Schedule, base: f64, horizon: u64, now: u64) {
-    let ratio = dpr();
-    let (cw, ch) = (canvas.client_width() as f64, canvas.client_height() as f64);
-    if cw > 0.0 && ch > 0.0 {
-        let (pw, ph) = ((cw * ratio).round() as u32, (ch * ratio).round() as u32);
-        if canvas.width() != pw || canvas.height() != ph {
-            canvas.set_width(pw);
-            canvas.set_height(ph);
-        }
-    }
+    let ratio = super::canvas::fit_backing_store(canvas);
     let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else {
         return;
     };

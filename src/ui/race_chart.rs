@@ -2,7 +2,6 @@
 //! pattern and marker (so they are told apart without colour), with a legend and an
 //! optional log scale.
 
-use super::canvas::dpr;
 use super::surface_canvas::{marker, set_dash};
 use crate::train::race::Race;
 use crate::viz::series::y_range;
@@ -35,15 +34,7 @@ pub const STYLES: [Style; 6] = [
 
 /// Draws the curves; `names` label the legend. Returns false when there is nothing to draw.
 pub fn draw(canvas: &HtmlCanvasElement, race: &Race, names: &[String], log: bool) -> bool {
-    let ratio = dpr();
-    let (cw, ch) = (canvas.client_width() as f64, canvas.client_height() as f64);
-    if cw > 0.0 && ch > 0.0 {
-        let (pw, ph) = ((cw * ratio).round() as u32, (ch * ratio).round() as u32);
-        if canvas.width() != pw || canvas.height() != ph {
-            canvas.set_width(pw);
-            canvas.set_height(ph);
-        }
-    }
+    let ratio = super::canvas::fit_backing_store(canvas);
     let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else {
         return false;
     };

@@ -210,15 +210,7 @@ pub fn StepBar(props: &StepBarProps) -> Html {
 }
 
 fn in_text_field(ev: &KeyboardEvent) -> bool {
-    let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
-        return false;
-    };
-    let tag = el.tag_name().to_ascii_lowercase();
-    let typ = el.get_attribute("type").unwrap_or_default().to_ascii_lowercase();
-    tag == "textarea"
-        || tag == "select"
-        || (tag == "input" && !matches!(typ.as_str(), "checkbox" | "radio" | "button" | "range" | "submit"))
-        || el.get_attribute("contenteditable").is_some_and(|v| v != "false")
+    ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| super::keyboard::is_text_field(&el))
 }
 
 /// Colours of the layers in the chart.
