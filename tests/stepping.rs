@@ -721,3 +721,31 @@ fn loss_log_replays_after_going_back() {
     t.set_lr(0.5).unwrap();
     assert_eq!(t.loss_log().iter().last().map(|e| e.0), Some(6), "a new learning rate drops the future");
 }
+
+/// The traced L1/L2 term is the penalty's gradient at the weights, and the gradient the
+/// optimizer uses is the data gradient plus it.
+#[test]
+fn trace_holds_the_regularization_term() {
+    for kind in [RegKind::L1, RegKind::L2] {
+        let reg = Regularization { kind, rate: 0.05 };
+        let mut t = trainer_with(OptimizerKind::Sgd.preset(0.1), reg, BATCH, true, 3);
+        t.set_tracing(true);
+        t.step();
+        let tr = t.trace().clone();
+        let before = tr.update.as_ref().unwrap().params_before.clone();
+        let sizes = t.net().tensor_sizes();
+        for (l, lt) in tr.layers.iter().enumerate() {
+            let (data, r, full) = (lt.dw_data.as_ref().unwrap(), lt.dw_reg.as_ref().unwrap(), lt.dw.as_ref().unwrap());
+            let units = full.ncols();
+            for ((i, j), g) in full.indexed_iter() {
+                let w = before[gradlab::train::trace::weight_offset(&sizes, l, i, j, units)];
+                let expected = match kind {
+                    RegKind::L2 => 0.05 * w,
+                    _ => 0.05 * w.signum(),
+                };
+                assert!(close(r[[i, j]], expected, 1e-15), "{kind:?} layer {l}: term {} vs {expected}", r[[i, j]]);
+                assert!(close(data[[i, j]] + r[[i, j]], *g, 1e-15), "{kind:?} layer {l}: data + term = dw");
+            }
+        }
+    }
+}

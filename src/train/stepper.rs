@@ -598,6 +598,8 @@ impl Trainer {
                 network::add_regularization(&self.net, &mut self.ws, l, &self.config.regularization);
                 self.grad_norms[l] = (sum_sq(&self.ws.gw[l]) + sum_sq(&self.ws.gb[l])).sqrt();
                 if self.tracing {
+                    let (w, reg) = (&self.net.layers[l].w, &self.config.regularization);
+                    self.trace.layers[l].dw_reg = Some(Array2::from_shape_fn((d, u), |(i, j)| reg.grad(w[[i, j]])));
                     self.trace.layers[l].dw = Some(rows(&self.ws.gw[l], d, u));
                     self.trace.layers[l].db = Some(Array1::from(self.ws.gb[l].clone()));
                 }
@@ -667,6 +669,7 @@ impl Trainer {
                 let t = &mut self.trace.layers[l];
                 t.dw_samples = None;
                 t.dw_data = None;
+                t.dw_reg = None;
                 t.dw = None;
                 t.db = None;
                 if l > 0 {

@@ -26,6 +26,8 @@ pub struct LayerTrace {
     pub dw_samples: Option<Array3<f64>>,
     /// Batch data gradient `∂L/∂W = mean_r ∂ℓ_r/∂W` (without regularization).
     pub dw_data: Option<Array2<f64>>,
+    /// The regularization term of the gradient: `λw` (L2), `λ·sign w` (L1) or 0.
+    pub dw_reg: Option<Array2<f64>>,
     /// Gradient the optimizer uses: `dw_data` plus `λw` (L2) or `λ·sign w` (L1).
     pub dw: Option<Array2<f64>>,
     /// Batch gradient `∂L/∂b = mean_r δ[r]`.

@@ -252,14 +252,15 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     m.extend(chain);
                     rows.push(derivation(vec![m, nums, vec![n(per[[r, ii, j]])]]));
                     let samples: Vec<f64> = (0..per.shape()[0]).map(|s| per[[s, ii, j]]).collect();
-                    rows.push(per_sample(&samples, data[[ii, j]], full[[ii, j]], r, &tr.batch, lang));
+                    let reg = lt.dw_reg.as_ref().map(|g| g[[ii, j]]);
+                    rows.push(per_sample(&samples, data[[ii, j]], reg, full[[ii, j]], r, &tr.batch, lang));
                 }
             }
             Target::Bias(..) => {
                 if let Some(db) = lt.db.as_ref() {
                     rows.push(math(vec![d("ℓ", pname.clone()), o("="), d("ℓ", i("z")), o("="), n(dzv)]));
                     let samples: Vec<f64> = (0..dz.nrows()).map(|s| dz[[s, j]]).collect();
-                    rows.push(per_sample(&samples, db[j], db[j], r, &tr.batch, lang));
+                    rows.push(per_sample(&samples, db[j], None, db[j], r, &tr.batch, lang));
                 }
             }
         }
@@ -419,7 +420,8 @@ fn act_name(a: Activation) -> &'static str {
 }
 
 /// The per-sample gradients of the parameter beside their mean and the gradient with the penalty.
-fn per_sample(samples: &[f64], mean: f64, full: f64, current: usize, batch: &[usize], lang: Lang) -> Html {
+/// `reg` is the L1/L2 term of a weight's gradient (`None` for a bias, which is not penalized).
+fn per_sample(samples: &[f64], mean: f64, reg: Option<f64>, full: f64, current: usize, batch: &[usize], lang: Lang) -> Html {
     const SHOWN: usize = 16;
     html! {
         <div class="per-sample">
@@ -432,7 +434,10 @@ fn per_sample(samples: &[f64], mean: f64, full: f64, current: usize, batch: &[us
                 if samples.len() > SHOWN { <span class="muted">{ match lang { Lang::En => format!("… {} more", samples.len() - SHOWN), Lang::Zh => format!("…… 另有 {} 个", samples.len() - SHOWN) } }</span> }
             </div>
             <p class="insp-kv">{ match lang { Lang::En => format!("mean over {} samples ", samples.len()), Lang::Zh => format!("{} 个样本的平均值 ", samples.len()) } }<b data-testid="inspector-grad-data">{ num(mean) }</b>
-                { lang.pick(" · with L1/L2 penalty (what the optimizer uses) ", " · 加上 L1/L2 正则项（优化器实际使用） ") }<b data-testid="inspector-grad">{ num(full) }</b></p>
+                if let Some(reg) = reg {
+                    { lang.pick(" · L1/L2 term ", " · L1/L2 正则项 ") }<b data-testid="inspector-grad-reg">{ num(reg) }</b>
+                }
+                { lang.pick(" · gradient the optimizer uses ", " · 优化器实际使用的梯度 ") }<b data-testid="inspector-grad">{ num(full) }</b></p>
         </div>
     }
 }

@@ -25,7 +25,7 @@ pub struct OptimizerLabProps {
 pub fn OptimizerLab(props: &OptimizerLabProps) -> Html {
     let lang = use_lang();
     html! {
-        <details class="region lab" open=true data-testid="optimizer-lab">
+        <details class="region lab" id="lab" open=true data-testid="optimizer-lab">
             <summary><h2>{ lang.pick("Optimizer lab", "优化器实验室") }</h2></summary>
             <div class="lab-grid">
                 <SurfaceView engine={props.engine.clone()} version={props.version} focus={props.focus} />

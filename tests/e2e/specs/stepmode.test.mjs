@@ -8,7 +8,8 @@ import { suite, openApp, screenshot, describeLog, waitForCanvasDrawn, WAIT_MS } 
 const s = suite();
 
 const text = (page, id) => page.locator(`[data-testid=${id}]`).first().innerText();
-const num = async (page, id) => Number((await text(page, id)).trim());
+// The inspector prints a true minus sign (−); Number() needs a hyphen.
+const num = async (page, id) => Number((await text(page, id)).trim().replace(/−/g, '-'));
 
 function assertClean(log) {
   assert.deepEqual(log.console, [], `console errors:\n${describeLog(log)}`);
@@ -72,6 +73,9 @@ test('one mini-batch phase by phase: phases, Δw = change of the weight, back re
       // Per-sample gradients of the focused weight beside their mean and dw with L2.
       assert.ok((await page.locator('.per-list .chip-num').count()) >= 2, 'per-sample gradients listed');
       assert.ok(Number.isFinite(await num(page, 'inspector-grad-data')));
+      // L2 (rate 0.01): the penalty's term is listed, and data gradient + term = what the optimizer uses.
+      const [gData, gReg, gFull] = [await num(page, 'inspector-grad-data'), await num(page, 'inspector-grad-reg'), await num(page, 'inspector-grad')];
+      assert.ok(gReg !== 0 && Math.abs(gData + gReg - gFull) <= 2e-4, `${gData} + ${gReg} ≈ ${gFull}`);
       assert.equal(await text(page, 'inspector-w'), w0, 'parameters change only in the update');
       // Gradient check against the traced dw.
       await page.click('[data-testid=grad-check]');
