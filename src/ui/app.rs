@@ -275,14 +275,15 @@ pub fn App() -> Html {
             running.set(on);
             if on {
                 let last_ui = Rc::new(std::cell::Cell::new(0.0f64));
-                // 0: nothing pending; 1: the loss chart is due; 2: the gradient-norm chart.
+                // 0: nothing pending; 1: the diagram draws (its own deferred redraw); 2: the loss chart
+                // (and the lab's surface); 3: the gradient-norm chart (and the lab's rate chart).
                 let stage = Rc::new(std::cell::Cell::new(0u8));
                 // Each frame trains first. The panels refresh about ten times a second, spread
-                // over three frames so no single frame carries all the drawing: frame one
-                // evaluates the metrics and neuron maps and re-renders (counters, network
-                // diagram), frame two redraws the loss chart, frame three the gradient norms.
-                // The other frames advance the output map a slice at a time and draw it only
-                // when a complete new map is ready.
+                // over four frames so no single frame carries all the drawing: frame one
+                // evaluates the metrics and neuron maps and re-renders (counters, texts),
+                // frame two is the diagram's canvas, frame three the loss chart, frame four
+                // the gradient norms. The other frames advance the output map a slice at a
+                // time and draw it only when a complete new map is ready.
                 let tick: Rc<dyn Fn() -> bool> = Rc::new(move || {
                     if !running.get() {
                         return false;
@@ -306,7 +307,7 @@ pub fn App() -> Html {
                                 output_ready = e.compute_output_slice(250);
                             }
                         } else {
-                            stage.set((chart + 1) % 3);
+                            stage.set((chart + 1) % 4);
                         }
                         if diverged.is_some() {
                             e.compute_output();
@@ -320,9 +321,9 @@ pub fn App() -> Html {
                     }
                     if diverged.is_some() {
                         draw_charts(&engine, &canvases);
-                    } else if chart == 1 {
-                        draw_loss_chart(&engine, &canvases);
                     } else if chart == 2 {
+                        draw_loss_chart(&engine, &canvases);
+                    } else if chart == 3 {
                         draw_norms_chart(&engine, &canvases);
                     }
                     if ui_due {

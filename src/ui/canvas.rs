@@ -1,5 +1,8 @@
 //! Canvas glue: sizing for devicePixelRatio, RGBA blits and simple shapes.
 
+use gloo::render::{request_animation_frame, AnimationFrame};
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
@@ -77,4 +80,24 @@ pub fn has_ink(canvas: &HtmlCanvasElement) -> bool {
     ctx.get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
         .map(|d| d.data().0.chunks(4).any(|p| p[3] != 0))
         .unwrap_or(false)
+}
+
+/// Work scheduled some animation frames ahead; dropping it cancels the work.
+pub struct Deferred {
+    _frame: Rc<RefCell<Option<AnimationFrame>>>,
+}
+
+/// Runs `f` `frames` animation frames from now (at least one). Canvas redraws that follow a
+/// panel refresh use it, so the refresh's DOM update and each canvas upload fall on
+/// different frames instead of one long one.
+pub fn after_frames(frames: u32, f: Box<dyn FnOnce()>) -> Deferred {
+    let slot = Rc::new(RefCell::new(None));
+    schedule_after(slot.clone(), frames.max(1), f);
+    Deferred { _frame: slot }
+}
+
+fn schedule_after(slot: Rc<RefCell<Option<AnimationFrame>>>, n: u32, f: Box<dyn FnOnce()>) {
+    let next = slot.clone();
+    let frame = request_animation_frame(move |_| if n <= 1 { f() } else { schedule_after(next, n - 1, f) });
+    *slot.borrow_mut() = Some(frame);
 }

@@ -107,10 +107,16 @@ pub fn LrChart(props: &LrChartProps) -> Html {
         let canvas = canvas.clone();
         // Redrawn when the marker moves by about a pixel, not on every update.
         let tick = updates * 400 / shown.max(1);
+        let pending = use_mut_ref(|| None::<super::canvas::Deferred>);
         use_effect_with((schedule_key(&schedule), base.to_bits(), shown, tick), move |_| {
-            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                draw(&c, &schedule, base, shown, updates);
-            }
+            // Three frames later: away from the panel refresh and the other canvases.
+            let canvas = canvas.clone();
+            let draw_later = move || {
+                if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                    draw(&c, &schedule, base, shown, updates);
+                }
+            };
+            *pending.borrow_mut() = Some(super::canvas::after_frames(3, Box::new(draw_later)));
         });
     }
     let on_horizon = {

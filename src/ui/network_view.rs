@@ -282,11 +282,19 @@ fn draw_links(
                 groups[sign * LINK_LEVELS + level].push(p);
             }
         }
-        ctx.set_global_alpha(match layer_state(phase, l, layers) {
+        // Opacity by step state, pre-blended with the white background: opaque strokes
+        // rasterize much faster than translucent ones (this canvas is redrawn ten times a
+        // second while training).
+        let alpha = match layer_state(phase, l, layers) {
             Some("pending") => 0.18,
             Some("grad-pending") => 0.55,
             _ => 0.85,
-        });
+        };
+        let blend = |c: crate::viz::Rgb| {
+            let m = |v: u8| (alpha * v as f64 + (1.0 - alpha) * 255.0).round() as u8;
+            crate::viz::Rgb(m(c.0), m(c.1), m(c.2)).hex()
+        };
+        let colours = [blend(palette.color(-1.0)), blend(palette.color(1.0)), blend(palette.color(f64::NAN))];
         for (k, paths) in groups.iter().enumerate() {
             if paths.is_empty() {
                 continue;
@@ -415,20 +423,28 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         let links_ref = links_ref.clone();
         let engine = props.engine.clone();
         let highlight = props.focus.or(props.pinned);
+        let pending = use_mut_ref(|| None::<super::canvas::Deferred>);
         use_effect_with((props.version, props.config.clone(), highlight, props.phase, *mode), move |(_, cfg, focus, phase, mode)| {
-            if let Some(c) = links_ref.cast::<HtmlCanvasElement>() {
-                let e = engine.0.borrow();
-                let layout = Layout::new(cfg, e.trainer.net());
-                let net = e.trainer.net();
-                let mode = *mode;
-                let sizes_ok = |l: usize, i: usize, j: usize| l < net.layers.len() && i < net.layers[l].inputs() && j < net.layers[l].units();
-                draw_links(&c, &layout, net, e.palette, *focus, *phase, &|l, i, j| {
-                    if sizes_ok(l, i, j) { link_value(&e, mode, l, i, j) } else { f64::NAN }
-                });
-                if let Some(ctx) = c.get_context("2d").ok().flatten().and_then(|x| x.dyn_into::<CanvasRenderingContext2d>().ok()) {
-                    draw_node_maps(&ctx, &layout, &e, *phase);
+            let (cfg, focus, phase, mode) = (cfg.clone(), *focus, *phase, *mode);
+            let draw = move || {
+                let (cfg, focus, phase, mode) = (&cfg, &focus, &phase, &mode);
+                if let Some(c) = links_ref.cast::<HtmlCanvasElement>() {
+                    let e = engine.0.borrow();
+                    let layout = Layout::new(cfg, e.trainer.net());
+                    let net = e.trainer.net();
+                    let mode = *mode;
+                    let sizes_ok = |l: usize, i: usize, j: usize| l < net.layers.len() && i < net.layers[l].inputs() && j < net.layers[l].units();
+                    draw_links(&c, &layout, net, e.palette, *focus, *phase, &|l, i, j| {
+                        if sizes_ok(l, i, j) { link_value(&e, mode, l, i, j) } else { f64::NAN }
+                    });
+                    if let Some(ctx) = c.get_context("2d").ok().flatten().and_then(|x| x.dyn_into::<CanvasRenderingContext2d>().ok()) {
+                        draw_node_maps(&ctx, &layout, &e, *phase);
+                    }
                 }
-            }
+            };
+            // The next frame: this refresh's DOM update and the diagram's canvas upload
+            // then land on different frames.
+            *pending.borrow_mut() = Some(super::canvas::after_frames(1, Box::new(draw)));
         });
     }
     let cfg = &props.config;

@@ -220,47 +220,54 @@ pub fn SurfaceView(props: &SurfaceViewProps) -> Html {
         let canvas = canvas.clone();
         let settings = settings.clone();
         let arrow_scale = arrow_scale.clone();
+        let pending = use_mut_ref(|| None::<super::canvas::Deferred>);
         use_effect_with(props.version, move |_| {
-            let e = engine.0.borrow();
-            let mut st = state.borrow_mut();
-            let fp = fingerprint(&e.trainer);
-            if st.surface.is_some() && fp != st.fingerprint {
-                st.fingerprint = fp;
-                let mut s = *settings;
-                let weights = all_weights(&e.trainer);
-                if flat_index(e.trainer.net(), s.w1).is_none() || flat_index(e.trainer.net(), s.w2).is_none() {
-                    s.w1 = weights[0];
-                    s.w2 = weights.get(1).copied().unwrap_or(weights[0]);
-                }
-                s.recenter += 1;
-                drop(st);
-                drop(e);
-                settings.set(s);
-                return;
-            }
-            let updates = e.trainer.updates();
-            if updates < st.last_updates {
-                st.trail.clear();
-            }
-            st.last_updates = updates;
-            let mut scale = None;
-            let st = &mut *st;
-            if let Some(s) = st.surface.as_ref() {
-                let p = s.plane.project(&e.trainer.net().flat_params());
-                if st.trail.last() != Some(&p) {
-                    push_trail(&mut st.trail, p, TRAIL_CAP);
-                }
-                let arrows = if e.step_mode { step_arrows(&e.trainer, s) } else { None };
-                match arrows {
-                    Some((a, k)) => {
-                        st.arrows = a;
-                        scale = Some(k);
+            let (engine, state, canvas, settings, arrow_scale) = (engine.clone(), state.clone(), canvas.clone(), settings.clone(), arrow_scale.clone());
+            // Two frames later, so the panel refresh, the diagram and this canvas are
+            // uploaded on different frames.
+            let update = move || {
+                let e = engine.0.borrow();
+                let mut st = state.borrow_mut();
+                let fp = fingerprint(&e.trainer);
+                if st.surface.is_some() && fp != st.fingerprint {
+                    st.fingerprint = fp;
+                    let mut s = *settings;
+                    let weights = all_weights(&e.trainer);
+                    if flat_index(e.trainer.net(), s.w1).is_none() || flat_index(e.trainer.net(), s.w2).is_none() {
+                        s.w1 = weights[0];
+                        s.w2 = weights.get(1).copied().unwrap_or(weights[0]);
                     }
-                    None => st.arrows.clear(),
+                    s.recenter += 1;
+                    drop(st);
+                    drop(e);
+                    settings.set(s);
+                    return;
                 }
-            }
-            redraw(&canvas, st);
-            arrow_scale.set(scale);
+                let updates = e.trainer.updates();
+                if updates < st.last_updates {
+                    st.trail.clear();
+                }
+                st.last_updates = updates;
+                let mut scale = None;
+                let st = &mut *st;
+                if let Some(s) = st.surface.as_ref() {
+                    let p = s.plane.project(&e.trainer.net().flat_params());
+                    if st.trail.last() != Some(&p) {
+                        push_trail(&mut st.trail, p, TRAIL_CAP);
+                    }
+                    let arrows = if e.step_mode { step_arrows(&e.trainer, s) } else { None };
+                    match arrows {
+                        Some((a, k)) => {
+                            st.arrows = a;
+                            scale = Some(k);
+                        }
+                        None => st.arrows.clear(),
+                    }
+                }
+                redraw(&canvas, st);
+                arrow_scale.set(scale);
+            };
+            *pending.borrow_mut() = Some(super::canvas::after_frames(2, Box::new(update)));
         });
     }
 
