@@ -108,8 +108,10 @@ test('race SGD vs Adam on spiral: both curves advance, frames stay short', async
     loss0,
     { timeout: WAIT_MS },
   );
-  const u0 = Number(await text(page, '[data-testid=race-updates-0]'));
-  const u1 = Number(await text(page, '[data-testid=race-updates-1]'));
+  // Both counters read in one go: the race keeps running between two separate reads.
+  const [u0, u1] = await page.evaluate(() =>
+    [0, 1].map((k) => Number(document.querySelector(`[data-testid=race-updates-${k}]`).textContent)),
+  );
   assert.ok(u0 > 20 && Math.abs(u0 - u1) <= 0, `lock step: ${u0} vs ${u1}`);
   await waitForCanvasDrawn(page, '[data-testid=race-chart]', { minPixels: 500 });
   await waitForCanvasDrawn(page, '[data-testid=race-surface]', { minPixels: 2000 });
