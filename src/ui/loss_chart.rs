@@ -12,6 +12,19 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 /// Line colours: train, validation, test.
 pub const COLORS: [RGBColor; 3] = [RGBColor(0x1f, 0x4e, 0x8c), RGBColor(0x55, 0x55, 0x55), RGBColor(0xc0, 0x5a, 0x00)];
 
+/// A loss axis label: `v` is the loss, or its log₁₀ on a log axis.
+pub fn loss_tick(v: f64, log: bool) -> String {
+    if log {
+        format!("{:.0e}", 10f64.powf(v))
+    } else if v.abs() >= 1e4 {
+        format!("{v:.0e}")
+    } else if v.abs() >= 10.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
 /// Draws the loss curves (train solid, validation dotted, test dashed), or with `accuracy`
 /// the training and test accuracy on a 0–100 % axis; `log` uses a log10 y-axis for loss.
 /// `big` (presenter mode) uses thicker lines and larger labels; the x-axis caption is in
@@ -54,14 +67,8 @@ pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool, accuracy: bo
     let fmt_y = move |v: &f64| {
         if accuracy {
             format!("{:.0}%", v * 100.0)
-        } else if log {
-            format!("{:.0e}", 10f64.powf(*v))
-        } else if v.abs() >= 1e4 {
-            format!("{v:.0e}")
-        } else if v.abs() >= 10.0 {
-            format!("{v:.0}")
         } else {
-            format!("{v:.2}")
+            loss_tick(*v, log)
         }
     };
     let _ = chart

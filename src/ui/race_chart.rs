@@ -59,15 +59,7 @@ pub fn draw(canvas: &HtmlCanvasElement, race: &Race, names: &[String], log: bool
     else {
         return false;
     };
-    let fmt_y = move |v: &f64| {
-        if log {
-            format!("{:.0e}", 10f64.powf(*v))
-        } else if v.abs() >= 10.0 {
-            format!("{v:.0}")
-        } else {
-            format!("{v:.2}")
-        }
-    };
+    let fmt_y = move |v: &f64| super::loss_chart::loss_tick(*v, log);
     let _ = chart
         .configure_mesh()
         .x_labels(4)
