@@ -2,6 +2,7 @@
 //! the optimizer lab's loss surfaces, races and learning-rate curves.
 
 pub mod exchange;
+pub mod frame_pace;
 pub mod experiment;
 pub mod experiment_lite;
 pub mod gradcheck;

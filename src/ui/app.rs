@@ -21,6 +21,7 @@ use super::timeline::Timeline;
 use super::{hash, loss_chart, output_plot, prefs};
 use crate::train::gradcheck::{self, CheckError, GradCheck};
 use crate::train::playground::{Playground, Source};
+use crate::train::frame_pace::{FrameKind, FramePace};
 use crate::viz::Palette;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
@@ -165,7 +166,7 @@ pub fn App() -> Html {
             Ok(e) => (cfg, notices.iter().map(|n| (n.message(), n.message_zh())).collect::<Vec<_>>(), e),
             Err(err) => {
                 let cfg = Playground::default();
-                let e = Engine::new(cfg.clone()).expect("the default configuration builds");
+                let e = Engine::new(cfg.clone()).unwrap_or_else(|e| panic!("the default configuration builds: {e}"));
                 let msg = (
                     format!("The link's configuration could not be built ({err}); the defaults are used."),
                     format!("无法按链接中的配置建立网络（{err}），已改用默认配置。"),
@@ -278,23 +279,32 @@ pub fn App() -> Html {
                 // 0: nothing pending; 1: the diagram draws (its own deferred redraw); 2: the loss chart
                 // (and the lab's surface); 3: the gradient-norm chart (and the lab's rate chart).
                 let stage = Rc::new(std::cell::Cell::new(0u8));
+                // At the fastest speed each kind of frame trains for as long as it can spare
+                // (learned from the frame intervals), so the heavier frames do not overrun.
+                let pace = RefCell::new(FramePace::new());
                 // Each frame trains first. The panels refresh about ten times a second, spread
                 // over four frames so no single frame carries all the drawing: frame one
                 // evaluates the metrics and neuron maps and re-renders (counters, texts),
                 // frame two is the diagram's canvas, frame three the loss chart, frame four
                 // the gradient norms. The other frames advance the output map a slice at a
                 // time and draw it only when a complete new map is ready.
-                let tick: Rc<dyn Fn() -> bool> = Rc::new(move || {
+                let tick: Rc<dyn Fn(f64) -> bool> = Rc::new(move |frame_time| {
                     if !running.get() {
                         return false;
                     }
                     let t0 = now();
+                    let ui_due = stage.get() == 0 && t0 - last_ui.get() > 100.0;
+                    let chart = stage.get();
+                    let kind = match (ui_due, chart) {
+                        (true, _) => FrameKind::Refresh,
+                        (false, 0) => FrameKind::Light,
+                        (false, k) => FrameKind::Chart(k - 1),
+                    };
+                    let budget = pace.borrow_mut().begin(frame_time, kind);
                     let (diverged, ui_due, chart, output_ready) = {
                         let mut e = engine.0.borrow_mut();
-                        e.train_frame(&now, 6.0);
+                        e.train_frame(&now, budget);
                         let diverged = e.trainer.divergence();
-                        let ui_due = stage.get() == 0 && t0 - last_ui.get() > 100.0;
-                        let chart = stage.get();
                         let mut output_ready = false;
                         if ui_due || diverged.is_some() {
                             last_ui.set(t0);
@@ -303,7 +313,10 @@ pub fn App() -> Html {
                             e.compute_neurons();
                             e.touch();
                         } else if chart == 0 {
-                            while !output_ready && now() - t0 < 4.0 {
+                            // Up to 4 ms of output map after training (timed from here, so
+                            // the map also advances at the fastest speed).
+                            let t1 = now();
+                            while !output_ready && now() - t1 < 4.0 {
                                 output_ready = e.compute_output_slice(250);
                             }
                         } else {
@@ -883,10 +896,10 @@ pub fn App() -> Html {
     }
 }
 
-fn schedule(handle: Rc<RefCell<Option<AnimationFrame>>>, tick: Rc<dyn Fn() -> bool>) {
+fn schedule(handle: Rc<RefCell<Option<AnimationFrame>>>, tick: Rc<dyn Fn(f64) -> bool>) {
     let h = handle.clone();
-    let frame = request_animation_frame(move |_| {
-        if tick() {
+    let frame = request_animation_frame(move |time| {
+        if tick(time) {
             schedule(h, tick);
         }
     });

@@ -54,7 +54,7 @@ pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool, accuracy: bo
     let x_max = x_max.max(x_min + 10.0);
     let px = |v: f64| (v * ratio).round() as u32;
     let k = if big { 1.6 } else { 1.0 };
-    let font = ("sans-serif", 12.0 * k * ratio).into_font().color(&RGBColor(0x22, 0x22, 0x22));
+    let font = (FontFamily::SansSerif, 12.0 * k * ratio).into_font().color(&RGBColor(0x22, 0x22, 0x22));
     let Ok(mut chart) = ChartBuilder::on(&root)
         .margin(px(6.0))
         .margin_right(px(14.0 * k))

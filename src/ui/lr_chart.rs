@@ -25,7 +25,7 @@ fn draw(canvas: &HtmlCanvasElement, schedule: &Schedule, base: f64, horizon: u64
     let pts = lr_series(schedule, base, horizon, 200);
     let hi = pts.iter().map(|p| p.1).filter(|v| v.is_finite()).fold(0.0, f64::max).max(1e-12) * 1.1;
     let px = |v: f64| (v * ratio).round() as u32;
-    let font = ("sans-serif", 12.0 * ratio).into_font().color(&RGBColor(0x33, 0x33, 0x33));
+    let font = (FontFamily::SansSerif, 12.0 * ratio).into_font().color(&RGBColor(0x33, 0x33, 0x33));
     let Ok(mut chart) = ChartBuilder::on(&root)
         .margin(px(6.0)).margin_right(px(16.0))
         .x_label_area_size(px(20.0))

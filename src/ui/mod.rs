@@ -15,6 +15,7 @@ pub mod inspector;
 pub mod keyboard;
 pub mod lab;
 pub mod lessons_panel;
+pub mod link_worker;
 pub mod loss_chart;
 pub mod lr_chart;
 pub mod mathml;

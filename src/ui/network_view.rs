@@ -10,6 +10,7 @@ use crate::train::trace::weight_offset;
 use crate::data::Feature;
 use crate::train::playground::{limits, Playground};
 use crate::train::Phase;
+use super::link_worker::{StrokeGroup, Strokes};
 use crate::viz::Palette;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
@@ -218,16 +219,13 @@ fn hit_link(layout: &Layout, net: &crate::nn::Network, x: f64, y: f64, tol: f64)
 }
 
 /// A canvas dash pattern.
-fn dash(pattern: &[f64]) -> wasm_bindgen::JsValue {
-    pattern.iter().map(|&v| wasm_bindgen::JsValue::from(v)).collect::<js_sys::Array>().into()
-}
-
 /// Thickness levels of the link strokes: links are grouped by (sign, level) and each
 /// group is stroked as one path, a few dozen canvas calls instead of one per weight.
 const LINK_LEVELS: usize = 12;
 
 /// Draws every weight as a curve: colour = sign, thickness = magnitude of `value(l, i, j)`
 /// (the weight itself, or its gradient, or its last change), relative to the largest.
+/// The strokes are made by [`link_worker`](super::link_worker), off the main thread.
 #[allow(clippy::too_many_arguments)]
 fn draw_links(
     canvas: &HtmlCanvasElement,
@@ -238,11 +236,6 @@ fn draw_links(
     phase: Option<Phase>,
     value: &dyn Fn(usize, usize, usize) -> f64,
 ) {
-    let (w, h) = (layout.g.width, layout.g.height);
-    let Some(ctx) = super::canvas::prepare_sized(canvas, w, h) else {
-        return;
-    };
-    ctx.clear_rect(0.0, 0.0, w, h);
     let mut max_v = 0.0f64;
     for (l, layer) in net.layers.iter().enumerate() {
         for i in 0..layer.inputs() {
@@ -258,9 +251,9 @@ fn draw_links(
     let width_of = |level: usize| 0.6 + 5.0 * level as f64 / (LINK_LEVELS - 1) as f64;
     let mut focused = None;
     let layers = net.layers.len();
+    let mut out: Vec<StrokeGroup> = Vec::new();
     // Groups: sign (0 negative, 1 positive, 2 not finite) × thickness level.
-    let mut groups: Vec<Vec<[(f64, f64); 4]>> = vec![Vec::new(); 3 * LINK_LEVELS];
-    let colours = [palette.color(-1.0).hex(), palette.color(1.0).hex(), palette.color(f64::NAN).hex()];
+    let mut groups: Vec<Vec<f64>> = vec![Vec::new(); 3 * LINK_LEVELS];
     for (l, layer) in net.layers.iter().enumerate() {
         for g in groups.iter_mut() {
             g.clear();
@@ -276,15 +269,14 @@ fn draw_links(
                     (2, 0)
                 };
                 if focus == Some(Focus::Weight(l, i, j)) {
-                    focused = Some((p, colours[sign].clone(), width_of(level)));
+                    focused = Some((p, palette.color([-1.0, 1.0, f64::NAN][sign]).hex(), width_of(level)));
                     continue;
                 }
-                groups[sign * LINK_LEVELS + level].push(p);
+                groups[sign * LINK_LEVELS + level].extend(p.iter().flat_map(|&(x, y)| [x, y]));
             }
         }
         // Opacity by step state, pre-blended with the white background: opaque strokes
-        // rasterize much faster than translucent ones (this canvas is redrawn ten times a
-        // second while training).
+        // rasterize much faster than translucent ones.
         let alpha = match layer_state(phase, l, layers) {
             Some("pending") => 0.18,
             Some("grad-pending") => 0.55,
@@ -295,34 +287,26 @@ fn draw_links(
             crate::viz::Rgb(m(c.0), m(c.1), m(c.2)).hex()
         };
         let colours = [blend(palette.color(-1.0)), blend(palette.color(1.0)), blend(palette.color(f64::NAN))];
-        for (k, paths) in groups.iter().enumerate() {
-            if paths.is_empty() {
+        for (k, curves) in groups.iter_mut().enumerate() {
+            if curves.is_empty() {
                 continue;
             }
-            ctx.begin_path();
-            for p in paths {
-                ctx.move_to(p[0].0, p[0].1);
-                ctx.bezier_curve_to(p[1].0, p[1].1, p[2].0, p[2].1, p[3].0, p[3].1);
-            }
-            ctx.set_stroke_style_str(&colours[k / LINK_LEVELS]);
-            ctx.set_line_width(width_of(k % LINK_LEVELS));
-            // Negative values dashed, so the sign does not rest on colour alone.
-            let _ = ctx.set_line_dash(&if k / LINK_LEVELS == 0 { dash(&[5.0, 2.5]) } else { dash(&[]) });
-            ctx.stroke();
+            out.push(StrokeGroup {
+                colour: colours[k / LINK_LEVELS].clone(),
+                width: width_of(k % LINK_LEVELS),
+                // Negative values dashed, so the sign does not rest on colour alone.
+                dashed: k / LINK_LEVELS == 0,
+                curves: std::mem::take(curves),
+            });
         }
-        let _ = ctx.set_line_dash(&dash(&[]));
     }
-    ctx.set_global_alpha(1.0);
     if let Some((p, c, width)) = focused {
-        for (col, wd) in [("#ffbf47", width + 5.0), (c.as_str(), width + 1.0)] {
-            ctx.begin_path();
-            ctx.move_to(p[0].0, p[0].1);
-            ctx.bezier_curve_to(p[1].0, p[1].1, p[2].0, p[2].1, p[3].0, p[3].1);
-            ctx.set_stroke_style_str(col);
-            ctx.set_line_width(wd);
-            ctx.stroke();
-        }
+        let curves: Vec<f64> = p.iter().flat_map(|&(x, y)| [x, y]).collect();
+        out.push(StrokeGroup { colour: "#ffbf47".into(), width: width + 5.0, dashed: false, curves: curves.clone() });
+        out.push(StrokeGroup { colour: c, width: width + 1.0, dashed: false, curves });
     }
+    let strokes = Strokes { w: layout.g.width, h: layout.g.height, ratio: super::canvas::dpr(), groups: out };
+    super::link_worker::draw(canvas, strokes);
 }
 
 fn fmt(v: f64) -> String {
@@ -418,9 +402,11 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     let lang = use_lang();
     let root = use_node_ref();
     let links_ref = use_node_ref();
+    let faces_ref = use_node_ref();
     let mode = use_state(LinkMode::default);
     {
         let links_ref = links_ref.clone();
+        let faces_ref = faces_ref.clone();
         let engine = props.engine.clone();
         let highlight = props.focus.or(props.pinned);
         let pending = use_mut_ref(|| None::<super::canvas::Deferred>);
@@ -437,8 +423,11 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                     draw_links(&c, &layout, net, e.palette, *focus, *phase, &|l, i, j| {
                         if sizes_ok(l, i, j) { link_value(&e, mode, l, i, j) } else { f64::NAN }
                     });
-                    if let Some(ctx) = c.get_context("2d").ok().flatten().and_then(|x| x.dyn_into::<CanvasRenderingContext2d>().ok()) {
-                        draw_node_maps(&ctx, &layout, &e, *phase);
+                    if let Some(f) = faces_ref.cast::<HtmlCanvasElement>() {
+                        if let Some(ctx) = super::canvas::prepare_sized(&f, layout.g.width, layout.g.height) {
+                            ctx.clear_rect(0.0, 0.0, layout.g.width, layout.g.height);
+                            draw_node_maps(&ctx, &layout, &e, *phase);
+                        }
                     }
                 }
             };
@@ -680,6 +669,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 <div class="network-canvas" ref={root} style={format!("width:{}px;height:{}px", g.width, g.height)}
                      onmouseleave={leave} {onmousemove}>
                     <canvas class="links" ref={links_ref} aria-hidden="true" style={format!("width:{}px;height:{}px", g.width, g.height)} />
+                    <canvas class="links faces" ref={faces_ref} aria-hidden="true" style={format!("width:{}px;height:{}px", g.width, g.height)} />
                     { for headers }
                     { for nodes }
                 </div>

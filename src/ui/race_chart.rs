@@ -50,7 +50,7 @@ pub fn draw(canvas: &HtmlCanvasElement, race: &Race, names: &[String], log: bool
     };
     let x_max = series.iter().filter_map(|s| s.points().last().map(|p| p.0)).fold(1.0, f64::max).max(10.0);
     let px = |v: f64| (v * ratio).round() as u32;
-    let font = ("sans-serif", 12.0 * ratio).into_font().color(&RGBColor(0x33, 0x33, 0x33));
+    let font = (FontFamily::SansSerif, 12.0 * ratio).into_font().color(&RGBColor(0x33, 0x33, 0x33));
     let Ok(mut chart) = ChartBuilder::on(&root)
         .margin(px(6.0))
         .x_label_area_size(px(20.0))
