@@ -669,7 +669,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 <div class="network-canvas" ref={root} style={format!("width:{}px;height:{}px", g.width, g.height)}
                      onmouseleave={leave} {onmousemove}>
                     <canvas class="links" ref={links_ref} aria-hidden="true" style={format!("width:{}px;height:{}px", g.width, g.height)} />
-                    <canvas class="links faces" ref={faces_ref} aria-hidden="true" style={format!("width:{}px;height:{}px", g.width, g.height)} />
+                    <canvas class="faces" ref={faces_ref} aria-hidden="true" style={format!("width:{}px;height:{}px", g.width, g.height)} />
                     { for headers }
                     { for nodes }
                 </div>

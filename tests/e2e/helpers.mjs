@@ -74,8 +74,10 @@ export function suite() {
  *   console: console messages of type "error"   page: uncaught exceptions (incl. Rust panics)
  *   foreign: URLs of requests to another origin  failed: same-origin requests that failed
  */
-export async function openApp(s, { viewport = VIEWPORTS.desktop, hash = '', waitForApp = true, locale } = {}) {
+export async function openApp(s, { viewport = VIEWPORTS.desktop, hash = '', waitForApp = true, locale, init } = {}) {
   const context = await s.browser.newContext({ viewport, deviceScaleFactor: 1, ...(locale ? { locale } : {}) });
+  // `init`: a function run in the page before its own scripts (e.g. to remove an API).
+  if (init) await context.addInitScript(init);
   const log = { console: [], page: [], foreign: [], failed: [] };
 
   await context.route('**/*', (route) => {

@@ -203,3 +203,23 @@ test('a bad seed is refused with a message and the previous seed is kept', async
   assertClean(log);
   await context.close();
 });
+
+test('the diagram\'s weight lines are drawn by a worker, and the same on the page where workers are missing', async () => {
+  const links = '[data-testid=network] canvas.links';
+  const hash = 'd=spiral&h=8,8,8&sp=0';
+  const a = await openApp(s, { hash });
+  const workers = a.page.workers().map((w) => w.url());
+  const withWorker = await waitForCanvasDrawn(a.page, links, { minPixels: 5000 });
+  assert.ok(workers.some((u) => u.endsWith('/links-worker.js')), `workers: ${workers}`);
+  assertClean(a.log);
+  // Without OffscreenCanvas the page strokes the lines itself: the same drawing.
+  const b = await openApp(s, { hash, init: () => { delete globalThis.OffscreenCanvas; } });
+  const without = await waitForCanvasDrawn(b.page, links, { minPixels: 5000 });
+  assert.deepEqual(b.page.workers(), []);
+  assert.equal(without.width, withWorker.width);
+  const ratio = without.nonBackground / withWorker.nonBackground;
+  assert.ok(Math.abs(ratio - 1) < 0.02, `inked pixels: worker ${withWorker.nonBackground}, page ${without.nonBackground}`);
+  assertClean(b.log);
+  await a.context.close();
+  await b.context.close();
+});
