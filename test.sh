@@ -85,7 +85,8 @@ if [ "$BUILD_OK" -eq 1 ]; then
   total_raw=0
   total_gz=0
   shopt -s nullglob
-  for f in dist/*.wasm dist/*.js dist/*.css; do
+  for f in dist/*; do
+    [ -f "$f" ] || continue
     raw=$(wc -c <"$f")
     gz=$(gzip -9 -c "$f" | wc -c)
     total_raw=$((total_raw + raw))
@@ -93,7 +94,7 @@ if [ "$BUILD_OK" -eq 1 ]; then
     printf '  %-40s %22s %22s\n' "$(basename "$f")" "$(human "$raw")" "$(human "$gz")"
   done
   shopt -u nullglob
-  printf '  %-40s %22s %22s\n' "total (.wasm + .js + .css)" "$(human "$total_raw")" "$(human "$total_gz")"
+  printf '  %-40s %22s %22s\n' "total (every file)" "$(human "$total_raw")" "$(human "$total_gz")"
   SUMMARY[${#SUMMARY[@]}-1]="build: ok, bundle $(numfmt --to=iec-i --suffix=B "$total_gz") gzip (${LAYER_SECS}s)"
 fi
 
