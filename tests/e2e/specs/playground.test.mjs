@@ -223,3 +223,25 @@ test('the diagram\'s weight lines are drawn by a worker, and the same on the pag
   await a.context.close();
   await b.context.close();
 });
+
+test('at the fastest speed the output map keeps changing while training runs', async () => {
+  const { page, log, context } = await openApp(s, { hash: 'd=spiral&h=8,8&sp=7' });
+  await waitForCanvasDrawn(page, '[data-testid=heatmap]');
+  // A checksum of the output canvas, returned once it differs from `prev` (the CSP forbids
+  // building functions from strings in the page, so the code is written out here).
+  const checksum = (prev) => {
+    const c = document.querySelector('[data-testid=heatmap]');
+    const v = c.getContext('2d').getImageData(0, 0, c.width, c.height).data.reduce((a, x, i) => (a + x * ((i % 97) + 1)) % 1e9, 0);
+    return v !== prev ? v : false;
+  };
+  const before = await page.evaluate(checksum, -1);
+  await page.click('[data-testid=play]');
+  await waitNum(page, 'updates', '>', 2000);
+  // Two new maps while the run goes on (the map is redrawn whenever a complete one is ready).
+  const first = await (await page.waitForFunction(checksum, before, { timeout: WAIT_MS })).jsonValue();
+  await (await page.waitForFunction(checksum, first, { timeout: WAIT_MS })).jsonValue();
+  assert.equal(await page.locator('[data-testid=play]').getAttribute('aria-pressed'), 'true', 'still playing');
+  await page.click('[data-testid=play]');
+  assertClean(log);
+  await context.close();
+});
