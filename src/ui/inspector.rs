@@ -4,7 +4,7 @@
 
 use super::engine::EngineHandle;
 use super::i18n::{use_lang, Lang};
-use super::mathml::{d, derivation, frac, i, math, n, num, o, row, sqrt, sub, sup, t};
+use super::mathml::{d, derivation, frac, i, math, mn, n, num, o, row, row_class, sqrt, sub, sup, t, M};
 use super::network_view::Focus;
 use crate::nn::{Activation, Loss, OptimizerConfig};
 use crate::train::gradcheck::{CheckError, GradCheck, Param};
@@ -67,12 +67,12 @@ pub struct InspectorProps {
     pub on_check: Callback<()>,
 }
 
-fn weight_name(l: usize, ii: usize, j: usize) -> Html {
-    html! { <msubsup><mi>{ "w" }</mi><mrow><mn>{ ii + 1 }</mn><mo>{ "→" }</mo><mn>{ j + 1 }</mn></mrow><mrow><mo>{ "(" }</mo><mn>{ l + 1 }</mn><mo>{ ")" }</mo></mrow></msubsup> }
+fn weight_name(l: usize, ii: usize, j: usize) -> M {
+    format!("<msubsup><mi>w</mi><mrow><mn>{}</mn><mo>→</mo><mn>{}</mn></mrow><mrow><mo>(</mo><mn>{}</mn><mo>)</mo></mrow></msubsup>", ii + 1, j + 1, l + 1)
 }
 
-fn layer_sym(s: &str, l: usize, j: usize) -> Html {
-    html! { <msubsup><mi>{ s.to_string() }</mi><mn>{ j + 1 }</mn><mrow><mo>{ "(" }</mo><mn>{ l + 1 }</mn><mo>{ ")" }</mo></mrow></msubsup> }
+fn layer_sym(s: &str, l: usize, j: usize) -> M {
+    format!("<msubsup>{}<mn>{}</mn><mrow><mo>(</mo><mn>{}</mn><mo>)</mo></mrow></msubsup>", i(s), j + 1, l + 1)
 }
 
 /// Full-precision text for the test ids (round-trips through `Number(...)`).
@@ -155,14 +155,15 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             if ii > 0 {
                 terms.push(o("+"));
             }
-            terms.push(html! { <mrow class={classes!(hl.then_some("hl"))}>{ n(w) }<mo>{ "·" }</mo>{ n(x[[r, ii]]) }</mrow> });
+            let term = vec![n(w), o("·"), n(x[[r, ii]])];
+            terms.push(if hl { row_class("hl", term) } else { row(term) });
         }
         let b = step_params[bias_offset(&sizes, l, j)];
-        let sym_terms: Vec<Html> = vec![
-            html! { <munder><mo>{ "∑" }</mo><mi>{ "i" }</mi></munder> },
-            html! { <msub><mi>{ "w" }</mi><mrow><mi>{ "i" }</mi><mn>{ j + 1 }</mn></mrow></msub> },
+        let sym_terms: Vec<M> = vec![
+            "<munder><mo>∑</mo><mi>i</mi></munder>".into(),
+            format!("<msub><mi>w</mi><mrow><mi>i</mi><mn>{}</mn></mrow></msub>", j + 1),
             o("·"),
-            if l == 0 { html! { <msub><mi>{ "x" }</mi><mi>{ "i" }</mi></msub> } } else { layer_sym("a", l - 1, 0) },
+            if l == 0 { "<msub><mi>x</mi><mi>i</mi></msub>".into() } else { layer_sym("a", l - 1, 0) },
             o("+"),
             layer_sym("b", l, j),
         ];
@@ -181,9 +182,9 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         (tr.loss, tr.sample_loss.as_ref(), tr.y.as_ref(), tr.layers.last().and_then(|t| t.a.as_ref()))
     {
         let k = y.ncols();
-        let preds: Vec<Html> = (0..k).map(|c| n(out[[r, c]])).collect();
-        let targets: Vec<Html> = (0..k).map(|c| n(y[[r, c]])).collect();
-        let join = |v: Vec<Html>| {
+        let preds: Vec<M> = (0..k).map(|c| n(out[[r, c]])).collect();
+        let targets: Vec<M> = (0..k).map(|c| n(y[[r, c]])).collect();
+        let join = |v: Vec<M>| {
             if v.len() == 1 {
                 return v.into_iter().next().unwrap_or_default();
             }
@@ -212,7 +213,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 vec![n(sl[r])],
             ]) }
             { derivation(vec![
-                vec![i("L"), o("="), frac(i("1"), i("N")), munder_sum(), sub("ℓ", "r"), t(lang.pick(" (mean over the batch, N = ", "（批内平均，N = ")), html! { <mn>{ nb }</mn> }, t(lang.pick(")", "）"))],
+                vec![i("L"), o("="), frac(i("1"), i("N")), munder_sum(), sub("ℓ", "r"), t(lang.pick(" (mean over the batch, N = ", "（批内平均，N = ")), mn(nb), t(lang.pick(")", "）"))],
                 vec![n(loss)],
             ]) }
             </>
@@ -225,7 +226,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         let (dav, dzv) = (da[[r, j]], dz[[r, j]]);
         let softmax = net.layers[l].activation == Activation::Softmax;
         let sigma = lt.and_then(|lt| lt.dact.as_ref()).map(|s| s[[r, j]]).unwrap_or(f64::NAN);
-        let sp = html! { <mrow><msup><mi>{ "σ" }</mi><mo>{ "′" }</mo></msup><mo>{ "(" }</mo>{ layer_sym("z", l, j) }<mo>{ ")" }</mo></mrow> };
+        let sp = format!("<mrow><msup><mi>σ</mi><mo>′</mo></msup><mo>(</mo>{}<mo>)</mo></mrow>", layer_sym("z", l, j));
         let mut rows = vec![math(vec![d("ℓ", layer_sym("a", l, j)), o("="), n(dav)])];
         if softmax {
             rows.push(math(vec![d("ℓ", layer_sym("z", l, j)), o("="), i("a"), o("−"), i("y"), o("="), n(dzv), t(lang.pick("  (softmax and cross-entropy together)", "（softmax 与交叉熵合并求导）"))]));
@@ -288,7 +289,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         let (sb, sa) = (&u.state_before, &u.state_after);
         let lr = u.lr;
         let w = || pname.clone();
-        let mut rows = vec![math(vec![i("g"), o("="), d("L", w()), o("="), n(g), o(","), i("γ"), o("="), n(lr), o(","), i("t"), o("="), html! { <mn>{ u.t }</mn> }])];
+        let mut rows = vec![math(vec![i("g"), o("="), d("L", w()), o("="), n(g), o(","), i("γ"), o("="), n(lr), o(","), i("t"), o("="), mn(u.t as usize)])];
         match trainer.config().optimizer {
             OptimizerConfig::Sgd(c) if c.momentum == 0.0 => {
                 rows.push(math(vec![w(), o("←"), w(), o("−"), i("γ"), i("g"), o("="), n(old), o("−"), n(lr), o("·"), n(g)]));
@@ -443,8 +444,8 @@ fn per_sample(samples: &[f64], mean: f64, reg: Option<f64>, full: f64, current: 
 }
 
 /// `∑` with the index `r` under it.
-fn munder_sum() -> Html {
-    html! { <munder><mo>{ "∑" }</mo><mi>{ "r" }</mi></munder> }
+fn munder_sum() -> M {
+    "<munder><mo>∑</mo><mi>r</mi></munder>".into()
 }
 
 /// `w[l]i→j` or `b[l]j`, counting from 1.

@@ -1,5 +1,5 @@
-//! Tiny MathML builders (no library): Yew creates `<math>` and its children in the
-//! MathML namespace, and the browser lays them out.
+//! Tiny MathML builders (no library): formulas are written as MathML text, inserted as
+//! raw nodes, and laid out by the browser.
 
 use yew::prelude::*;
 
@@ -16,79 +16,103 @@ pub fn num(v: f64) -> String {
     }
 }
 
+/// A piece of MathML markup. Formulas are built as text and inserted as one raw node per
+/// formula: far less code than a virtual-DOM node per `<mi>` (the inspector writes
+/// hundreds), and the browser lays the MathML out the same way.
+pub type M = String;
+
+/// Text with `&`, `<` and `>` escaped.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn tag(name: &str, inner: &str) -> M {
+    format!("<{name}>{inner}</{name}>")
+}
+
 /// `<mn>`, parenthesised when negative (so `w · (−0.5)` reads right).
-pub fn n(v: f64) -> Html {
+pub fn n(v: f64) -> M {
     if v < 0.0 {
-        html! { <mrow><mo>{ "(" }</mo><mn>{ num(v) }</mn><mo>{ ")" }</mo></mrow> }
+        format!("<mrow><mo>(</mo><mn>{}</mn><mo>)</mo></mrow>", num(v))
     } else {
-        html! { <mn>{ num(v) }</mn> }
+        tag("mn", &num(v))
     }
 }
 
+/// `<mn>` of a count.
+pub fn mn(v: usize) -> M {
+    tag("mn", &v.to_string())
+}
+
 /// `<mi>`.
-pub fn i(s: &str) -> Html {
-    html! { <mi>{ s.to_string() }</mi> }
+pub fn i(s: &str) -> M {
+    tag("mi", &esc(s))
 }
 
 /// `<mo>`.
-pub fn o(s: &str) -> Html {
-    html! { <mo>{ s.to_string() }</mo> }
+pub fn o(s: &str) -> M {
+    tag("mo", &esc(s))
 }
 
 /// `<mtext>`.
-pub fn t(s: &str) -> Html {
-    html! { <mtext>{ s.to_string() }</mtext> }
+pub fn t(s: &str) -> M {
+    tag("mtext", &esc(s))
 }
 
 /// `base` with a subscript.
-pub fn sub(base: &str, s: &str) -> Html {
-    html! { <msub><mi>{ base.to_string() }</mi><mn>{ s.to_string() }</mn></msub> }
+pub fn sub(base: &str, s: &str) -> M {
+    format!("<msub>{}{}</msub>", i(base), tag("mn", &esc(s)))
 }
 
 /// `base` with a superscript.
-pub fn sup(base: Html, s: Html) -> Html {
-    html! { <msup>{ base }{ s }</msup> }
+pub fn sup(base: M, s: M) -> M {
+    format!("<msup>{base}{s}</msup>")
 }
 
 /// `∂a/∂b` as a fraction.
-pub fn d(a: &str, b: Html) -> Html {
-    html! { <mfrac><mrow><mi>{ "∂" }</mi><mi>{ a.to_string() }</mi></mrow><mrow><mi>{ "∂" }</mi>{ b }</mrow></mfrac> }
+pub fn d(a: &str, b: M) -> M {
+    format!("<mfrac><mrow><mi>∂</mi>{}</mrow><mrow><mi>∂</mi>{b}</mrow></mfrac>", i(a))
 }
 
 /// A fraction.
-pub fn frac(a: Html, b: Html) -> Html {
-    html! { <mfrac>{ a }{ b }</mfrac> }
+pub fn frac(a: M, b: M) -> M {
+    format!("<mfrac>{a}{b}</mfrac>")
 }
 
 /// A square root.
-pub fn sqrt(a: Html) -> Html {
-    html! { <msqrt>{ a }</msqrt> }
+pub fn sqrt(a: M) -> M {
+    tag("msqrt", &a)
 }
 
 /// A row.
-pub fn row(items: Vec<Html>) -> Html {
-    html! { <mrow>{ for items }</mrow> }
+pub fn row(items: Vec<M>) -> M {
+    tag("mrow", &items.concat())
+}
+
+/// A row with a class (the inspector highlights the focused weight's term).
+pub fn row_class(class: &str, items: Vec<M>) -> M {
+    format!("<mrow class=\"{class}\">{}</mrow>", items.concat())
+}
+
+/// MathML text as one node.
+fn raw(markup: String) -> Html {
+    Html::from_html_unchecked(AttrValue::from(markup))
 }
 
 /// A formula on its own line (left-aligned).
-pub fn math(items: Vec<Html>) -> Html {
-    html! { <div class="eq"><math><mrow>{ for items }</mrow></math></div> }
+pub fn math(items: Vec<M>) -> Html {
+    raw(format!("<div class=\"eq\"><math><mrow>{}</mrow></math></div>", items.concat()))
 }
 
 /// A derivation over several lines: the symbolic form, then each further line starting
 /// with `=` (substituted numbers, result). Narrow screens get short lines instead of one
 /// formula scrolling sideways.
-pub fn derivation(lines: Vec<Vec<Html>>) -> Html {
-    html! {
-        <div class="eq eq-lines">
-            { for lines.into_iter().enumerate().map(|(k, items)| html! {
-                <div class={classes!("eq-line", (k > 0).then_some("cont"))}>
-                    <math><mrow>
-                        if k > 0 { <mo>{ "=" }</mo> }
-                        { for items }
-                    </mrow></math>
-                </div>
-            }) }
-        </div>
+pub fn derivation(lines: Vec<Vec<M>>) -> Html {
+    let mut out = String::from("<div class=\"eq eq-lines\">");
+    for (k, items) in lines.into_iter().enumerate() {
+        let (class, eq) = if k > 0 { ("eq-line cont", "<mo>=</mo>") } else { ("eq-line", "") };
+        out.push_str(&format!("<div class=\"{class}\"><math><mrow>{eq}{}</mrow></math></div>", items.concat()));
     }
+    out.push_str("</div>");
+    raw(out)
 }
