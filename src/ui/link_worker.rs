@@ -50,17 +50,19 @@ impl Strokes {
     }
 }
 
+/// The dash pattern as `setLineDash` takes it: [`DASH`], or empty for a solid line.
+fn dash_array(dashed: bool) -> js_sys::Array {
+    let a = js_sys::Array::new();
+    if dashed {
+        for v in DASH {
+            a.push(&JsValue::from(v));
+        }
+    }
+    a
+}
+
 /// Strokes the groups on a context whose transform maps CSS pixels (the fallback path).
 fn stroke_here(ctx: &CanvasRenderingContext2d, groups: &[StrokeGroup]) {
-    let dash = |on: bool| -> JsValue {
-        let a = js_sys::Array::new();
-        if on {
-            for v in DASH {
-                a.push(&JsValue::from(v));
-            }
-        }
-        a.into()
-    };
     for g in groups {
         ctx.begin_path();
         for c in g.curves.chunks_exact(8) {
@@ -69,10 +71,10 @@ fn stroke_here(ctx: &CanvasRenderingContext2d, groups: &[StrokeGroup]) {
         }
         ctx.set_stroke_style_str(&g.colour);
         ctx.set_line_width(g.width);
-        let _ = ctx.set_line_dash(&dash(g.dashed));
+        let _ = ctx.set_line_dash(&dash_array(g.dashed));
         ctx.stroke();
     }
-    let _ = ctx.set_line_dash(&dash(false));
+    let _ = ctx.set_line_dash(&dash_array(false));
 }
 
 /// Draws on the page's canvas directly.
@@ -99,13 +101,7 @@ fn message(id: u32, s: &Strokes) -> JsValue {
         let o = js_sys::Object::new();
         set(&o, "colour", &JsValue::from_str(&g.colour));
         set(&o, "width", &JsValue::from(g.width));
-        let dash = js_sys::Array::new();
-        if g.dashed {
-            for v in DASH {
-                dash.push(&JsValue::from(v));
-            }
-        }
-        set(&o, "dash", &dash);
+        set(&o, "dash", &dash_array(g.dashed));
         set(&o, "curves", &js_sys::Float64Array::from(&g.curves[..]));
         groups.push(&o);
     }
@@ -117,8 +113,9 @@ fn message(id: u32, s: &Strokes) -> JsValue {
 struct Link {
     worker: Worker,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    /// The job in progress: its id and canvas.
-    busy: Option<(u32, HtmlCanvasElement)>,
+    _on_error: Closure<dyn FnMut(JsValue)>,
+    /// The job in progress: its id, canvas and drawing (drawn here if the worker fails).
+    busy: Option<(u32, HtmlCanvasElement, Strokes)>,
     /// The newest drawing asked for while busy (older ones are dropped).
     queued: Option<(HtmlCanvasElement, Strokes)>,
     next_id: u32,
@@ -127,14 +124,23 @@ struct Link {
 }
 
 impl Link {
-    fn post(&mut self, canvas: HtmlCanvasElement, s: &Strokes) {
+    fn post(&mut self, canvas: HtmlCanvasElement, s: Strokes) {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1);
-        if self.worker.post_message(&message(id, s)).is_ok() {
-            self.busy = Some((id, canvas));
+        if self.worker.post_message(&message(id, &s)).is_ok() {
+            self.busy = Some((id, canvas, s));
         } else {
             self.failed = true;
-            draw_here(&canvas, s);
+            draw_here(&canvas, &s);
+        }
+    }
+
+    /// The worker failed (it could not draw, or its script did not load): draw the job in
+    /// progress and the queued one here, and everything after.
+    fn fail(&mut self) {
+        self.failed = true;
+        for (canvas, s) in self.busy.take().map(|(_, c, s)| (c, s)).into_iter().chain(self.queued.take()) {
+            draw_here(&canvas, &s);
         }
     }
 }
@@ -142,7 +148,7 @@ impl Link {
 thread_local! {
     /// `None`: not tried yet; `Some(None)`: no worker here.
     static LINK: RefCell<Option<Option<Rc<RefCell<Link>>>>> = const { RefCell::new(None) };
-    /// The last drawing per canvas is skipped when asked again unchanged.
+    /// The last drawing asked for: asked again unchanged (same canvas size), it is skipped.
     static LAST: RefCell<Option<Strokes>> = const { RefCell::new(None) };
 }
 
@@ -161,8 +167,15 @@ fn start() -> Option<Rc<RefCell<Link>>> {
         };
         arrived(&l, e.data());
     });
+    let weak = link.clone();
+    let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+        if let Some(l) = weak.borrow().clone() {
+            l.borrow_mut().fail();
+        }
+    });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    let l = Rc::new(RefCell::new(Link { worker, _on_message: on_message, busy: None, queued: None, next_id: 0, failed: false }));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let l = Rc::new(RefCell::new(Link { worker, _on_message: on_message, _on_error: on_error, busy: None, queued: None, next_id: 0, failed: false }));
     *link.borrow_mut() = Some(l.clone());
     Some(l)
 }
@@ -172,12 +185,12 @@ fn arrived(l: &Rc<RefCell<Link>>, data: JsValue) {
     let get = |k: &str| js_sys::Reflect::get(&data, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
     let id = get("id").as_f64().map(|v| v as u32);
     let mut link = l.borrow_mut();
-    let Some((busy_id, canvas)) = link.busy.take() else {
-        return;
-    };
-    if id != Some(busy_id) {
+    if link.busy.as_ref().map(|b| b.0) != id {
         return;
     }
+    let Some((_, canvas, s)) = link.busy.take() else {
+        return;
+    };
     match get("bitmap").dyn_into::<ImageBitmap>() {
         Ok(bitmap) => {
             let (w, h) = (bitmap.width(), bitmap.height());
@@ -194,16 +207,13 @@ fn arrived(l: &Rc<RefCell<Link>>, data: JsValue) {
         }
         Err(_) => {
             // The worker could not draw (reported as `error`): draw here from now on.
-            link.failed = true;
-            LAST.with(|last| last.borrow_mut().take());
+            draw_here(&canvas, &s);
+            link.fail();
+            return;
         }
     }
     if let Some((canvas, s)) = link.queued.take() {
-        if link.failed {
-            draw_here(&canvas, &s);
-        } else {
-            link.post(canvas, &s);
-        }
+        link.post(canvas, s);
     }
 }
 
@@ -224,7 +234,7 @@ pub fn draw(canvas: &HtmlCanvasElement, s: Strokes) {
             if link.busy.is_some() {
                 link.queued = Some((canvas.clone(), s));
             } else {
-                link.post(canvas.clone(), &s);
+                link.post(canvas.clone(), s);
             }
         }
         _ => draw_here(canvas, &s),

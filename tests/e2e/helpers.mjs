@@ -74,7 +74,7 @@ export function suite() {
  *   console: console messages of type "error"   page: uncaught exceptions (incl. Rust panics)
  *   foreign: URLs of requests to another origin  failed: same-origin requests that failed
  */
-export async function openApp(s, { viewport = VIEWPORTS.desktop, hash = '', waitForApp = true, locale, init } = {}) {
+export async function openApp(s, { viewport = VIEWPORTS.desktop, hash = '', waitForApp = true, locale, init, missing = [] } = {}) {
   const context = await s.browser.newContext({ viewport, deviceScaleFactor: 1, ...(locale ? { locale } : {}) });
   // `init`: a function run in the page before its own scripts (e.g. to remove an API).
   if (init) await context.addInitScript(init);
@@ -82,6 +82,8 @@ export async function openApp(s, { viewport = VIEWPORTS.desktop, hash = '', wait
 
   await context.route('**/*', (route) => {
     const u = route.request().url();
+    // `missing`: files of the bundle to answer with 404 (as from an incomplete copy).
+    if (missing.some((m) => new URL(u).pathname.endsWith('/' + m))) return route.fulfill({ status: 404, body: 'not found' });
     return sameOrigin(u, s.origin) ? route.continue() : route.abort('blockedbyclient');
   });
 

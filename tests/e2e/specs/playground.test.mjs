@@ -220,8 +220,14 @@ test('the diagram\'s weight lines are drawn by a worker, and the same on the pag
   const ratio = without.nonBackground / withWorker.nonBackground;
   assert.ok(Math.abs(ratio - 1) < 0.02, `inked pixels: worker ${withWorker.nonBackground}, page ${without.nonBackground}`);
   assertClean(b.log);
+  // A copy of the page without the worker script: the page notices and draws them itself.
+  const c = await openApp(s, { hash, missing: ['links-worker.js'] });
+  const noScript = await waitForCanvasDrawn(c.page, links, { minPixels: 5000 });
+  assert.ok(Math.abs(noScript.nonBackground / withWorker.nonBackground - 1) < 0.02, `inked pixels: ${noScript.nonBackground}`);
+  assert.deepEqual(c.log.page, []);
   await a.context.close();
   await b.context.close();
+  await c.context.close();
 });
 
 test('at the fastest speed the output map keeps changing while training runs', async () => {
