@@ -218,7 +218,6 @@ fn hit_link(layout: &Layout, net: &crate::nn::Network, x: f64, y: f64, tol: f64)
     best.map(|b| b.0)
 }
 
-/// A canvas dash pattern.
 /// Thickness levels of the link strokes: links are grouped by (sign, level) and each
 /// group is stroked as one path, a few dozen canvas calls instead of one per weight.
 const LINK_LEVELS: usize = 12;
@@ -326,9 +325,9 @@ thread_local! {
     static ATLAS_RGBA: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Paints every node's face on the diagram canvas, above the links: a white square, and
-/// for 2-D data the node's heatmap (input features, hidden neurons, the output). One
-/// canvas for the whole diagram keeps each refresh to one canvas upload.
+/// Paints every node's face on the faces canvas, which lies above the links' canvas: a
+/// white square, and for 2-D data the node's heatmap (input features, hidden neurons, the
+/// output). One canvas for all the faces keeps each refresh to one canvas upload.
 fn draw_node_maps(ctx: &CanvasRenderingContext2d, layout: &Layout, e: &super::engine::Engine, phase: Option<Phase>) {
     let g = &layout.g;
     let n = NEURON_GRID;
