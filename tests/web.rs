@@ -12,6 +12,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use gradlab::nn::Rng;
+use gradlab::train::decimal::parse_f64;
 use gradlab::train::report::bench_experiments;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -79,6 +80,46 @@ fn rng_matches_native_known_answers() {
             (got - want).abs() <= 4.0 * f64::EPSILON * want.abs(),
             "normal #{i}: wasm {got:e} vs native {want:e}"
         );
+    }
+}
+
+/// In the page, `parse_f64` converts with the browser's `parseFloat`; it must give the bits
+/// Rust's own parser gives (compiled into this test only): shortest, exponent and fixed texts
+/// of 20,000 random doubles, hard rounding cases, long digit strings and the range limits.
+#[wasm_bindgen_test]
+fn decimal_parse_matches_rust_bit_for_bit() {
+    let same = |text: &str| {
+        let want = text.parse::<f64>().ok().map(f64::to_bits);
+        let got = parse_f64(text).map(f64::to_bits);
+        assert_eq!(got, want, "parse_f64({text:?}) in the browser differs from Rust");
+        assert!(got.is_some(), "{text:?} was rejected");
+    };
+    let hard = [
+        "9007199254740993", "9007199254740995", "1e23", "8.98846567431158e307", "1.7976931348623157e308",
+        "1.7976931348623158e308", "1.7976931348623159e308", "2.2250738585072011e-308", "2.2250738585072014e-308",
+        "4.9406564584124654e-324", "2.4703282292062327e-324", "2.4703282292062328e-324", "1e-400", "1e400",
+        "0.1000000000000000055511151231257827021181583404541015625", "0.30000000000000004", "-0.0", "+.5", "5.",
+        "123456789012345678901234567890e-20", "7.038531e-26", "0.000000000000000000000000000000000000001e38",
+        "2.00000000000000011102230246251565404236316680908203125",
+        "2.00000000000000011102230246251565404236316680908203124",
+    ];
+    for text in hard {
+        same(text);
+    }
+    let mut r = Rng::new(2024);
+    for i in 0..20_000 {
+        // Every fifth double is drawn near 1 so the fixed-point text keeps its digits.
+        let x = if i % 5 == 0 { r.uniform(-3.0, 3.0) } else { f64::from_bits(r.next_u64()) };
+        if !x.is_finite() {
+            continue;
+        }
+        same(&format!("{x}"));
+        same(&format!("{x:e}"));
+        same(&format!("{x:.6}"));
+        assert_eq!(parse_f64(&format!("{x}")).map(f64::to_bits), Some(x.to_bits()), "{x} does not round-trip");
+    }
+    for bad in ["", "inf", "NaN", " 1", "1e", "0x10", "1,5"] {
+        assert_eq!(parse_f64(bad), None, "{bad:?} was accepted");
     }
 }
 

@@ -5,6 +5,7 @@
 
 use super::experiment::{DataSpec, Experiment, ExperimentError, InitSpec, LayerParams, NetworkDef, FORMAT, VERSION};
 use super::json::{parse, Json};
+use super::decimal::parse_f64;
 use crate::data::{Feature, Generator, GeneratorKind, SplitRatio};
 use crate::nn::optimizer::{AdagradConfig, AdamConfig, RmspropConfig, SgdConfig};
 use crate::nn::regularization::RegKind;
@@ -92,7 +93,7 @@ impl<'a> Obj<'a> {
 
 fn f64_(path: &str, j: &Json) -> R<f64> {
     match j {
-        Json::Num(n) => n.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| err(path, format!("number {n} is out of range"))),
+        Json::Num(n) => parse_f64(n).filter(|v| v.is_finite()).ok_or_else(|| err(path, format!("number {n} is out of range"))),
         _ => Err(err(path, format!("expected a number, got {}", j.describe()))),
     }
 }

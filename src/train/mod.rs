@@ -1,6 +1,7 @@
 //! Training: the phase stepper, its trace and snapshots, the experiment file format, and
 //! the optimizer lab's loss surfaces, races and learning-rate curves.
 
+pub mod decimal;
 pub mod exchange;
 pub mod frame_pace;
 pub mod experiment;

@@ -4,6 +4,7 @@
 //! malformed values replaced by defaults, each reported once as a [`Notice`].
 
 use super::playground::{limits, Head, Playground, SPEEDS};
+use super::decimal::parse_f64;
 use crate::data::{Feature, GeneratorKind};
 use crate::nn::optimizer::OptimizerKind;
 use crate::nn::regularization::RegKind;
@@ -89,7 +90,7 @@ fn schedule_text(s: &Schedule) -> String {
 
 fn parse_schedule(s: &str) -> Option<Schedule> {
     let parts: Vec<&str> = s.split(':').collect();
-    let f = |t: &str| t.parse::<f64>().ok().filter(|v| v.is_finite());
+    let f = |t: &str| parse_f64(t).filter(|v| v.is_finite());
     let sch = match parts.as_slice() {
         ["constant"] => Schedule::Constant,
         ["inv", d] => Schedule::InverseTime { decay: f(d)? },
@@ -168,8 +169,8 @@ impl Decoder {
 
     /// A number in `[lo, hi]`: malformed → `None` (default kept), outside → clamped.
     fn num(&mut self, key: &str, value: &str, lo: f64, hi: f64) -> Option<f64> {
-        match value.parse::<f64>() {
-            Ok(v) if v.is_finite() => {
+        match parse_f64(value) {
+            Some(v) if v.is_finite() => {
                 if v < lo || v > hi {
                     let c = v.clamp(lo, hi);
                     self.clamped(key, value, fmt_f(c));
@@ -424,7 +425,7 @@ pub fn decode(hash: &str) -> (Playground, Vec<Notice>) {
                 let pts: Option<Vec<(f64, f64, f64)>> = value
                     .split(';')
                     .map(|t| {
-                        let v: Vec<f64> = t.split(':').map(|x| x.parse::<f64>().ok().filter(|f| f.is_finite())).collect::<Option<_>>()?;
+                        let v: Vec<f64> = t.split(':').map(|x| parse_f64(x).filter(|f| f.is_finite())).collect::<Option<_>>()?;
                         (v.len() == 3).then(|| (v[0].clamp(-6.0, 6.0), v[1].clamp(-6.0, 6.0), v[2].clamp(-1.0, 1.0)))
                     })
                     .collect();

@@ -7,6 +7,7 @@ use crate::nn::optimizer::OptimizerKind;
 use crate::nn::regularization::RegKind;
 use crate::nn::{Activation, Init, Schedule};
 use crate::train::playground::{Head, Playground};
+use crate::train::decimal::parse_f64;
 use crate::viz::Palette;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
@@ -72,7 +73,7 @@ pub fn range(testid: &str, label: &str, term: Option<Term>, bounds: (f64, f64, f
     let (min, max, step) = bounds;
     let oninput = Callback::from(move |e: InputEvent| {
         let el: HtmlInputElement = e.target_unchecked_into();
-        if let Ok(v) = el.value().parse::<f64>() {
+        if let Some(v) = parse_f64(&el.value()) {
             on.emit(v);
         }
     });

@@ -15,6 +15,7 @@ use crate::data::Feature;
 use crate::nn::network::Workspace;
 use crate::nn::optimizer::OptimizerKind;
 use crate::train::playground::Head;
+use crate::train::decimal::parse_f64;
 use crate::train::race::{push_trail, Race, RacerSpec, MAX_RACERS, MIN_RACERS};
 use crate::train::surface::{Axes, LossProbe, Plane, Surface};
 use crate::viz::heatmap::{clamp_signed, prob_to_signed};
@@ -448,7 +449,7 @@ pub fn RacePanel(props: &RacePanelProps) -> Html {
     let on_range = {
         let range = range.clone();
         Callback::from(move |ev: Event| {
-            if let Ok(r) = ev.target_unchecked_into::<HtmlSelectElement>().value().parse::<f64>() {
+            if let Some(r) = parse_f64(&ev.target_unchecked_into::<HtmlSelectElement>().value()) {
                 range.set(r);
             }
         })
@@ -475,8 +476,8 @@ pub fn RacePanel(props: &RacePanelProps) -> Html {
                         Callback::from(move |ev: Event| {
                             let input = ev.target_unchecked_into::<HtmlInputElement>();
                             let text = input.value();
-                            edit(Box::new(move |s: &mut RacerSpec| match text.trim().parse::<f64>() {
-                                Ok(v) if v.is_finite() && v > 0.0 && v <= 10.0 => { s.lr = v; Ok(()) }
+                            edit(Box::new(move |s: &mut RacerSpec| match parse_f64(text.trim()) {
+                                Some(v) if v.is_finite() && v > 0.0 && v <= 10.0 => { s.lr = v; Ok(()) }
                                 _ => Err(format!("learning rate: a number in (0, 10], got “{text}”")),
                             }));
                         })

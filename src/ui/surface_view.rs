@@ -9,6 +9,7 @@ use super::weight_select::WeightSelect;
 use super::network_view::Focus;
 use super::surface_canvas::{self, Arrow, ImageCache, Trail};
 use crate::train::race::push_trail;
+use crate::train::decimal::parse_f64;
 use crate::train::step_preview::preview;
 use crate::train::surface::{flat_index, Axes, LossProbe, Plane, Surface, WeightRef, RESOLUTIONS};
 use crate::train::Trainer;
@@ -364,7 +365,7 @@ pub fn SurfaceView(props: &SurfaceViewProps) -> Html {
                 </label>
                 <label class="field">
                     <span class="field-label">{ lang.pick("Range ±", "范围 ±") }</span>
-                    <select data-testid="surface-range" onchange={set(|s, v| if let Ok(r) = v.parse() { s.range = r })}>
+                    <select data-testid="surface-range" onchange={set(|s, v| if let Some(r) = parse_f64(&v) { s.range = r })}>
                         { for RANGES.iter().map(|r| html! { <option value={r.to_string()} selected={*r == s.range}>{ r.to_string() }</option> }) }
                     </select>
                 </label>
