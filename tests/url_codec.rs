@@ -144,3 +144,12 @@ fn malformed_hash_reports_each_problem_once() {
     assert_eq!(p.noise, 0.5);
     assert_eq!(n.len(), 4, "{n:?}");
 }
+
+#[test]
+fn removed_points_and_features_come_back_sorted_and_distinct() {
+    let (p, n) = decode("#rm=7,3,7,1999,2000,0&f=sin(x2),x1,sin(x2)");
+    assert_eq!(p.removed, vec![0, 3, 7, 1999], "indices past the largest data set are dropped");
+    assert_eq!(p.features, vec![Feature::X1, Feature::SinX2]);
+    assert!(n.is_empty(), "{n:?}");
+    assert_eq!(decode(&encode(&p)).0, p);
+}

@@ -34,6 +34,12 @@ impl Feature {
     pub const ALL: [Feature; 7] =
         [Feature::X1, Feature::X2, Feature::X1Sq, Feature::X2Sq, Feature::X1X2, Feature::SinX1, Feature::SinX2];
 
+    /// The distinct features of `fs` in [`Feature::ALL`]'s order (which is also `Ord`'s).
+    /// Not a sort: a filter of seven, so the page carries no sorting code for features.
+    pub fn canonical(fs: &[Feature]) -> Vec<Feature> {
+        Self::ALL.into_iter().filter(|f| fs.contains(f)).collect()
+    }
+
     /// The name used in files and URLs (`x1`, `x2`, `x1^2`, `x2^2`, `x1*x2`, `sin(x1)`, `sin(x2)`).
     pub fn name(self) -> &'static str {
         match self {
@@ -115,5 +121,17 @@ mod tests {
             let json = serde_json::to_string(&feat).unwrap();
             assert_eq!(json, format!("\"{}\"", feat.name()));
         }
+    }
+
+    #[test]
+    fn canonical_is_sorted_and_distinct() {
+        use Feature::*;
+        assert_eq!(Feature::canonical(&[SinX2, X1, SinX2, X1X2, X1]), vec![X1, X1X2, SinX2]);
+        assert_eq!(Feature::canonical(&[]), vec![]);
+        let mut all = Feature::ALL.to_vec();
+        all.reverse();
+        let mut sorted = all.clone();
+        sorted.sort();
+        assert_eq!(Feature::canonical(&all), sorted, "ALL is in Ord order");
     }
 }

@@ -276,10 +276,7 @@ pub fn from_experiment(e: &Experiment) -> Result<Playground, ExperimentError> {
     }
     // Features.
     if p.dataset.is_2d() {
-        let mut f = e.features.clone().unwrap_or_else(|| vec![Feature::X1, Feature::X2]);
-        f.sort();
-        f.dedup();
-        p.features = f;
+        p.features = e.features.as_deref().map_or_else(|| vec![Feature::X1, Feature::X2], Feature::canonical);
     }
     // Network.
     let hidden = &e.network.hidden;

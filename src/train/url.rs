@@ -308,10 +308,8 @@ pub fn decode(hash: &str) -> (Playground, Vec<Notice>) {
             "f" => {
                 let fs: Option<Vec<Feature>> = value.split(',').map(Feature::from_name).collect();
                 match fs {
-                    Some(mut fs) if !fs.is_empty() => {
-                        fs.sort();
-                        fs.dedup();
-                        p.features = fs;
+                    Some(fs) if !fs.is_empty() => {
+                        p.features = Feature::canonical(&fs);
                     }
                     _ => d.malformed(key, value),
                 }
@@ -444,11 +442,15 @@ pub fn decode(hash: &str) -> (Playground, Vec<Notice>) {
             "rm" => {
                 let idx: Option<Vec<usize>> = value.split(',').map(|t| t.parse().ok()).collect();
                 match idx {
-                    Some(mut idx) => {
-                        idx.sort_unstable();
-                        idx.dedup();
-                        idx.retain(|&i| i < limits::SAMPLES.1);
-                        p.removed = idx;
+                    Some(idx) => {
+                        // Distinct, ascending, in range: marks in a table of the possible indices.
+                        let mut seen = vec![false; limits::SAMPLES.1];
+                        for i in idx {
+                            if let Some(s) = seen.get_mut(i) {
+                                *s = true;
+                            }
+                        }
+                        p.removed = (0..seen.len()).filter(|&i| seen[i]).collect();
                     }
                     None => d.malformed(key, value),
                 }

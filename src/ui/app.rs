@@ -534,8 +534,10 @@ pub fn App() -> Html {
             let mut p = (*config).clone();
             match src {
                 Source::Generated(i) => {
-                    p.removed.push(i);
-                    p.removed.sort_unstable();
+                    // `removed` is kept sorted and distinct (as the URL codec writes it).
+                    if let Err(at) = p.removed.binary_search(&i) {
+                        p.removed.insert(at, i);
+                    }
                 }
                 Source::Added(j) => {
                     if j < p.added.len() {

@@ -126,7 +126,7 @@ pub fn dataset_name(k: GeneratorKind, lang: Lang) -> &'static str {
 }
 
 /// The learning rates offered (TensorFlow Playground's list plus a few).
-pub const LEARNING_RATES: [f64; 12] = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 0.05];
+pub const LEARNING_RATES: [f64; 12] = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0, 3.0, 10.0];
 
 fn num(v: f64) -> String {
     format!("{v}")
@@ -159,11 +159,11 @@ pub fn TrainingBar(props: &PanelProps) -> Html {
     let lang = use_lang();
     let c = &props.config;
     let on = &props.on_change;
+    // The preset rates (ascending) with the current one in its place.
     let mut lrs: Vec<f64> = LEARNING_RATES.to_vec();
     if !lrs.contains(&c.lr) {
-        lrs.push(c.lr);
+        lrs.insert(lrs.partition_point(|r| *r < c.lr), c.lr);
     }
-    lrs.sort_by(|a, b| a.total_cmp(b));
     let opt_names = [
         (OptimizerKind::Sgd, "SGD"),
         (OptimizerKind::Momentum, lang.pick("Momentum", "动量法")),

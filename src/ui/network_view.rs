@@ -486,7 +486,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                     }
                 } else {
                     p.features.push(feat);
-                    p.features.sort();
+                    p.features = Feature::canonical(&p.features);
                 }
             }))
         });
