@@ -1,6 +1,12 @@
 //! The `gradlab` binary: the web app's entry point in WebAssembly, and a command-line
 //! runner natively (`gradlab run FILE [--trace FILE.csv]`, `gradlab bench`).
 
+/// The page's heap: talc (binned free lists with coalescing, O(1) allocate and free) is
+/// 2.5 KB gzip smaller in the bundle than Rust's default dlmalloc. The page has one thread.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static HEAP: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
+
 #[cfg(target_arch = "wasm32")]
 fn main() {
     gradlab::ui::start();
