@@ -208,8 +208,10 @@ test('the diagram\'s weight lines are drawn by a worker, and the same on the pag
   const links = '[data-testid=network] canvas.links';
   const hash = 'd=spiral&h=8,8,8&sp=0';
   const a = await openApp(s, { hash });
-  const workers = a.page.workers().map((w) => w.url());
   const withWorker = await waitForCanvasDrawn(a.page, links, { minPixels: 5000 });
+  // The worker starts with the diagram's first drawing; it may not be listed yet.
+  if (a.page.workers().length === 0) await a.page.waitForEvent('worker', { timeout: 10_000 });
+  const workers = a.page.workers().map((w) => w.url());
   assert.ok(workers.some((u) => u.endsWith('/links-worker.js')), `workers: ${workers}`);
   assertClean(a.log);
   // Without OffscreenCanvas the page strokes the lines itself: the same drawing.
