@@ -8,7 +8,8 @@
 #   4. chromium + chromium-driver, fonts-noto-cjk    (apt-get, only if missing; the CJK font
 #      lets headless Chromium render the Chinese UI in screenshots)
 #   5. tests/e2e node modules from package-lock.json (npm ci): playwright-core, binaryen
-#      (wasm-opt 132, which Trunk uses for release builds) and @axe-core/playwright
+#      (wasm-opt 132, which Trunk uses for release builds), terser and csso (the post-build
+#      hook minify.mjs) and @axe-core/playwright
 #
 # Nothing downloads a prebuilt tool binary: Trunk finds wasm-bindgen and wasm-opt on PATH (see
 # Trunk.toml [tools]); Playwright drives the system Chromium.
