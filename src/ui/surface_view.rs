@@ -365,7 +365,7 @@ pub fn SurfaceView(props: &SurfaceViewProps) -> Html {
                 </label>
                 <label class="field">
                     <span class="field-label">{ lang.pick("Range ±", "范围 ±") }</span>
-                    <select data-testid="surface-range" onchange={set(|s, v| if let Some(r) = parse_f64(&v) { s.range = r })}>
+                    <select data-testid="surface-range" onchange={set(|s, v| if let Some(r) = parse_f64(v) { s.range = r })}>
                         { for RANGES.iter().map(|r| html! { <option value={r.to_string()} selected={*r == s.range}>{ r.to_string() }</option> }) }
                     </select>
                 </label>
