@@ -3,6 +3,7 @@
 //! `requestAnimationFrame` loop trains and draws, and small summaries go into state.
 
 use super::banner::{Banner, Level, Message};
+use super::canvas::{animate, now};
 use super::controls::{select, DataPanel, TrainingBar};
 use super::engine::{Engine, EngineHandle, Granularity};
 use super::glossary::{gloss, Term};
@@ -23,7 +24,7 @@ use crate::train::gradcheck::{self, CheckError, GradCheck};
 use crate::train::playground::{Playground, Source};
 use crate::train::frame_pace::{FrameKind, FramePace};
 use crate::viz::Palette;
-use gloo::render::{request_animation_frame, AnimationFrame};
+use gloo::render::AnimationFrame;
 use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::HtmlCanvasElement;
@@ -58,10 +59,6 @@ impl Reducible for Messages {
             MsgAction::Clear => Rc::new(Messages(Vec::new())),
         }
     }
-}
-
-fn now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
 /// Canvases the loop draws on.
@@ -366,7 +363,7 @@ pub fn App() -> Html {
                     }
                     true
                 });
-                schedule(handle.clone(), tick);
+                animate(handle.clone(), tick);
             }
             move || {
                 handle.borrow_mut().take();
@@ -896,14 +893,4 @@ pub fn App() -> Html {
         </div>
         </ContextProvider<Lang>>
     }
-}
-
-fn schedule(handle: Rc<RefCell<Option<AnimationFrame>>>, tick: Rc<dyn Fn(f64) -> bool>) {
-    let h = handle.clone();
-    let frame = request_animation_frame(move |time| {
-        if tick(time) {
-            schedule(h, tick);
-        }
-    });
-    *handle.borrow_mut() = Some(frame);
 }

@@ -1,4 +1,5 @@
-//! Canvas glue: sizing for devicePixelRatio, RGBA blits and simple shapes.
+//! Canvas glue: sizing for devicePixelRatio, RGBA blits and simple shapes, and the
+//! animation-frame helpers the drawing loops share (clock, loop, deferred work).
 
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
@@ -44,7 +45,7 @@ pub fn prepare_sized(canvas: &HtmlCanvasElement, w: f64, h: f64) -> Option<Canva
         canvas.set_width(pw.max(1));
         canvas.set_height(ph.max(1));
     }
-    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    let ctx = context_2d(canvas)?;
     ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok()?;
     Some(ctx)
 }
@@ -57,7 +58,7 @@ pub fn blit_rgba(ctx: &CanvasRenderingContext2d, scratch: &HtmlCanvasElement, rg
         scratch.set_width(n);
         scratch.set_height(n);
     }
-    let Some(sctx) = scratch.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else {
+    let Some(sctx) = context_2d(scratch) else {
         return;
     };
     if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), n, n) {
@@ -74,12 +75,34 @@ pub fn scratch_canvas() -> HtmlCanvasElement {
 
 /// Whether a canvas has any non-transparent pixel (used by tests and the benchmark).
 pub fn has_ink(canvas: &HtmlCanvasElement) -> bool {
-    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else {
+    let Some(ctx) = context_2d(canvas) else {
         return false;
     };
     ctx.get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
         .map(|d| d.data().0.chunks(4).any(|p| p[3] != 0))
         .unwrap_or(false)
+}
+
+/// The canvas's 2D context; `None` if the browser gives none.
+pub fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
+/// Milliseconds on the page's monotonic clock (`performance.now()`); 0 without one.
+pub fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// Calls `tick` on every animation frame with the frame's timestamp while it returns `true`.
+/// The pending frame is kept in `handle`; dropping it (or emptying `handle`) stops the loop.
+pub fn animate(handle: Rc<RefCell<Option<AnimationFrame>>>, tick: Rc<dyn Fn(f64) -> bool>) {
+    let h = handle.clone();
+    let frame = request_animation_frame(move |time| {
+        if tick(time) {
+            animate(h, tick);
+        }
+    });
+    *handle.borrow_mut() = Some(frame);
 }
 
 /// Work scheduled some animation frames ahead; dropping it cancels the work.

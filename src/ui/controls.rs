@@ -10,7 +10,7 @@ use crate::train::playground::{Head, Playground};
 use crate::train::decimal::parse_f64;
 use crate::viz::Palette;
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
+use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 /// A labelled `<select>`; `options` pairs a value with its text.
@@ -272,7 +272,7 @@ pub fn TrainingBar(props: &PanelProps) -> Html {
 }
 
 fn draw_thumb(canvas: &HtmlCanvasElement, kind: GeneratorKind, palette: Palette) {
-    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else {
+    let Some(ctx) = super::canvas::context_2d(canvas) else {
         return;
     };
     let s = 48.0;

@@ -213,7 +213,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 vec![n(sl[r])],
             ]) }
             { derivation(vec![
-                vec![i("L"), o("="), frac(i("1"), i("N")), munder_sum(), sub("ℓ", "r"), t(lang.pick(" (mean over the batch, N = ", "（批内平均，N = ")), mn(nb), t(lang.pick(")", "）"))],
+                vec![i("L"), o("="), frac(i("1"), i("N")), munder_sum(), sub("ℓ", "r"), t(lang.pick(" (mean over the batch, N = ", "（批内平均，N = ")), mn(nb as u64), t(lang.pick(")", "）"))],
                 vec![n(loss)],
             ]) }
             </>
@@ -289,7 +289,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         let (sb, sa) = (&u.state_before, &u.state_after);
         let lr = u.lr;
         let w = || pname.clone();
-        let mut rows = vec![math(vec![i("g"), o("="), d("L", w()), o("="), n(g), o(","), i("γ"), o("="), n(lr), o(","), i("t"), o("="), mn(u.t as usize)])];
+        let mut rows = vec![math(vec![i("g"), o("="), d("L", w()), o("="), n(g), o(","), i("γ"), o("="), n(lr), o(","), i("t"), o("="), mn(u.t)])];
         match trainer.config().optimizer {
             OptimizerConfig::Sgd(c) if c.momentum == 0.0 => {
                 rows.push(math(vec![w(), o("←"), w(), o("−"), i("γ"), i("g"), o("="), n(old), o("−"), n(lr), o("·"), n(g)]));

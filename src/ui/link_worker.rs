@@ -198,7 +198,7 @@ fn arrived(l: &Rc<RefCell<Link>>, data: JsValue) {
                 canvas.set_width(w);
                 canvas.set_height(h);
             }
-            if let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) {
+            if let Some(ctx) = super::canvas::context_2d(&canvas) {
                 let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
                 ctx.clear_rect(0.0, 0.0, w as f64, h as f64);
                 let _ = ctx.draw_image_with_image_bitmap(&bitmap, 0.0, 0.0);

@@ -6,8 +6,7 @@ use crate::viz::series::y_range;
 use crate::viz::Series;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 
 /// Line colours: train, validation, test.
 pub const COLORS: [RGBColor; 3] = [RGBColor(0x1f, 0x4e, 0x8c), RGBColor(0x55, 0x55, 0x55), RGBColor(0xc0, 0x5a, 0x00)];
@@ -31,7 +30,7 @@ pub fn loss_tick(v: f64, log: bool) -> String {
 /// `lang`. Returns false if there was nothing to draw.
 pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool, accuracy: bool, big: bool, lang: Lang) -> bool {
     let ratio = super::canvas::fit_backing_store(canvas);
-    if let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) {
+    if let Some(ctx) = super::canvas::context_2d(canvas) {
         let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     }
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
@@ -86,7 +85,7 @@ pub fn draw(canvas: &HtmlCanvasElement, curves: &Curves, log: bool, accuracy: bo
     let _ = root.present();
     // The lines are drawn straight on the canvas, one path each with native dashes
     // (plotters would stroke every dash separately); plotters maps the coordinates.
-    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else {
+    let Some(ctx) = super::canvas::context_2d(canvas) else {
         return false;
     };
     let tr = move |y: f64| if log { y.log10() } else { y };

@@ -7,13 +7,12 @@ use crate::nn::Schedule;
 use crate::train::lr_curve::{lr_series, HORIZONS};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlSelectElement};
+use web_sys::{HtmlCanvasElement, HtmlSelectElement};
 use yew::prelude::*;
 
 fn draw(canvas: &HtmlCanvasElement, schedule: &Schedule, base: f64, horizon: u64, now: u64) {
     let ratio = super::canvas::fit_backing_store(canvas);
-    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else {
+    let Some(ctx) = super::canvas::context_2d(canvas) else {
         return;
     };
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
@@ -110,7 +109,6 @@ pub fn LrChart(props: &LrChartProps) -> Html {
         let pending = use_mut_ref(|| None::<super::canvas::Deferred>);
         use_effect_with((schedule_key(&schedule), base.to_bits(), shown, tick), move |_| {
             // Three frames later: away from the panel refresh and the other canvases.
-            let canvas = canvas.clone();
             let draw_later = move || {
                 if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
                     draw(&c, &schedule, base, shown, updates);

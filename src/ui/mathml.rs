@@ -40,7 +40,7 @@ pub fn n(v: f64) -> M {
 }
 
 /// `<mn>` of a count.
-pub fn mn(v: usize) -> M {
+pub fn mn(v: u64) -> M {
     tag("mn", &v.to_string())
 }
 

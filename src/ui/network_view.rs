@@ -376,7 +376,7 @@ fn draw_node_maps(ctx: &CanvasRenderingContext2d, layout: &Layout, e: &super::en
                 atlas.set_width(aw as u32);
                 atlas.set_height(ah as u32);
             }
-            let Some(actx) = atlas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else {
+            let Some(actx) = super::canvas::context_2d(atlas) else {
                 return;
             };
             if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&buf), aw as u32, ah as u32) {
@@ -412,20 +412,18 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         use_effect_with((props.version, props.config.clone(), highlight, props.phase, *mode), move |(_, cfg, focus, phase, mode)| {
             let (cfg, focus, phase, mode) = (cfg.clone(), *focus, *phase, *mode);
             let draw = move || {
-                let (cfg, focus, phase, mode) = (&cfg, &focus, &phase, &mode);
                 if let Some(c) = links_ref.cast::<HtmlCanvasElement>() {
                     let e = engine.0.borrow();
-                    let layout = Layout::new(cfg, e.trainer.net());
+                    let layout = Layout::new(&cfg, e.trainer.net());
                     let net = e.trainer.net();
-                    let mode = *mode;
                     let sizes_ok = |l: usize, i: usize, j: usize| l < net.layers.len() && i < net.layers[l].inputs() && j < net.layers[l].units();
-                    draw_links(&c, &layout, net, e.palette, *focus, *phase, &|l, i, j| {
+                    draw_links(&c, &layout, net, e.palette, focus, phase, &|l, i, j| {
                         if sizes_ok(l, i, j) { link_value(&e, mode, l, i, j) } else { f64::NAN }
                     });
                     if let Some(f) = faces_ref.cast::<HtmlCanvasElement>() {
                         if let Some(ctx) = super::canvas::prepare_sized(&f, layout.g.width, layout.g.height) {
                             ctx.clear_rect(0.0, 0.0, layout.g.width, layout.g.height);
-                            draw_node_maps(&ctx, &layout, &e, *phase);
+                            draw_node_maps(&ctx, &layout, &e, phase);
                         }
                     }
                 }

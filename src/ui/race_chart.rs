@@ -8,7 +8,6 @@ use crate::viz::series::y_range;
 use crate::viz::Series;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 /// A racer's look: colour (Okabe–Ito, readable with colour-vision deficiencies), dash
@@ -35,7 +34,7 @@ pub const STYLES: [Style; 6] = [
 /// Draws the curves; `names` label the legend. Returns false when there is nothing to draw.
 pub fn draw(canvas: &HtmlCanvasElement, race: &Race, names: &[String], log: bool) -> bool {
     let ratio = super::canvas::fit_backing_store(canvas);
-    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else {
+    let Some(ctx) = super::canvas::context_2d(canvas) else {
         return false;
     };
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);

@@ -4,12 +4,12 @@
 //! a decision-boundary thumbnail per racer (2-D data), the racers' paths on one shared
 //! loss surface, and a table of loss and accuracy at the current update.
 
-use super::canvas::{blit_rgba, prepare, scratch_canvas};
+use super::canvas::{animate, blit_rgba, now, prepare, scratch_canvas};
 use super::engine::{EngineHandle, DOMAIN};
 use super::i18n::{use_lang, Lang};
 use super::race_chart::{self, STYLES};
 use super::surface_canvas::{self, ImageCache, Trail};
-use super::surface_view::{now, schedule, RANGES};
+use super::surface_view::RANGES;
 use crate::data::features::featurize;
 use crate::data::Feature;
 use crate::nn::network::Workspace;
@@ -275,7 +275,7 @@ pub fn RacePanel(props: &RacePanelProps) -> Html {
         use_effect_with(*running, move |&on| {
             let handle: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
             if on {
-                let tick: Rc<dyn Fn() -> bool> = Rc::new(move || {
+                let tick: Rc<dyn Fn(f64) -> bool> = Rc::new(move |_| {
                     let mut guard = state.borrow_mut();
                     let Some(rs) = guard.as_mut() else {
                         running_h.set(false);
@@ -309,7 +309,7 @@ pub fn RacePanel(props: &RacePanelProps) -> Html {
                     }
                     true
                 });
-                schedule(handle.clone(), tick);
+                animate(handle.clone(), tick);
             }
             move || {
                 handle.borrow_mut().take();

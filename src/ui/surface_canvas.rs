@@ -2,8 +2,7 @@
 //! size, so it is sharp at any devicePixelRatio), trajectories with their own colour,
 //! dash and marker, and step arrows from the current point.
 
-use super::canvas::{dpr, prepare, scratch_canvas};
-use wasm_bindgen::JsCast;
+use super::canvas::{context_2d, dpr, prepare, scratch_canvas};
 use crate::train::surface::Surface;
 use crate::viz::contour::surface_rgba;
 use std::f64::consts::TAU;
@@ -111,7 +110,7 @@ pub fn draw(
         cache.key = key;
         image.set_width(out as u32);
         image.set_height(out as u32);
-        if let Some(ictx) = image.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) {
+        if let Some(ictx) = context_2d(image) {
             if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(&cache.rgba), out as u32, out as u32) {
                 let _ = ictx.put_image_data(&img, 0.0, 0.0);
             }

@@ -13,7 +13,8 @@ use crate::train::decimal::parse_f64;
 use crate::train::step_preview::preview;
 use crate::train::surface::{flat_index, Axes, LossProbe, Plane, Surface, WeightRef, RESOLUTIONS};
 use crate::train::Trainer;
-use gloo::render::{request_animation_frame, AnimationFrame};
+use gloo::render::AnimationFrame;
+use super::canvas::{animate, now};
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
@@ -26,10 +27,6 @@ pub const RANGES: [f64; 7] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0];
 const TRAIL_CAP: usize = 600;
 /// Work per frame while computing (ms).
 const FRAME_BUDGET: f64 = 4.0;
-
-pub(crate) fn now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
-}
 
 /// Identifies the network shape and data a surface was computed for.
 pub(crate) fn fingerprint(t: &Trainer) -> u64 {
@@ -186,7 +183,7 @@ pub fn SurfaceView(props: &SurfaceViewProps) -> Html {
         use_effect_with(*computing, move |&on| {
             let handle: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
             if on {
-                let tick: Rc<dyn Fn() -> bool> = Rc::new(move || {
+                let tick: Rc<dyn Fn(f64) -> bool> = Rc::new(move |_| {
                     let t0 = now();
                     let mut st = state.borrow_mut();
                     let Some(s) = st.surface.as_mut() else {
@@ -205,7 +202,7 @@ pub fn SurfaceView(props: &SurfaceViewProps) -> Html {
                     }
                     !done
                 });
-                schedule(handle.clone(), tick);
+                animate(handle.clone(), tick);
             }
             move || {
                 handle.borrow_mut().take();
@@ -223,7 +220,6 @@ pub fn SurfaceView(props: &SurfaceViewProps) -> Html {
         let arrow_scale = arrow_scale.clone();
         let pending = use_mut_ref(|| None::<super::canvas::Deferred>);
         use_effect_with(props.version, move |_| {
-            let (engine, state, canvas, settings, arrow_scale) = (engine.clone(), state.clone(), canvas.clone(), settings.clone(), arrow_scale.clone());
             // Two frames later, so the panel refresh, the diagram and this canvas are
             // uploaded on different frames.
             let update = move || {
@@ -407,15 +403,4 @@ pub fn SurfaceView(props: &SurfaceViewProps) -> Html {
             </div>
         </div>
     }
-}
-
-/// Runs `tick` on every animation frame while it returns true (the handle drops it).
-pub(crate) fn schedule(handle: Rc<RefCell<Option<AnimationFrame>>>, tick: Rc<dyn Fn() -> bool>) {
-    let h = handle.clone();
-    let frame = request_animation_frame(move |_| {
-        if tick() {
-            schedule(h, tick);
-        }
-    });
-    *handle.borrow_mut() = Some(frame);
 }
