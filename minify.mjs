@@ -1,11 +1,13 @@
 // Trunk post-build hook, part 1 of 2 (Trunk runs the hooks of one stage concurrently, so
 // this script runs csp-hash.mjs itself when it is done):
 //
-// 1. minifies what Trunk copies as written — wasm-bindgen's JS glue and the links worker
+// 1. gives wasm-bindgen's imports and exports short names in the wasm and the JS glue
+//    (wasm-names.mjs; ~5 KB gzip of hashed names like `__wbg_append_f1a2…`);
+// 2. minifies what Trunk copies as written — wasm-bindgen's JS glue and the links worker
 //    (terser) and the style sheet (csso) — in $TRUNK_STAGING_DIR. Release builds only: the
 //    page's budget is 300 KB gzip for every file in dist/, and this is ~5 KB of it;
-// 2. rewrites the Subresource Integrity hashes (sha384) that index.html gives those files;
-// 3. runs csp-hash.mjs (the inline loader's hash into the Content-Security-Policy).
+// 3. rewrites the Subresource Integrity hashes (sha384) that index.html gives those files;
+// 4. runs csp-hash.mjs (the inline loader's hash into the Content-Security-Policy).
 //
 // terser and csso come from tests/e2e/node_modules (the committed lockfile), like wasm-opt.
 //
@@ -15,6 +17,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { shortenNames } from './wasm-names.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR || 'dist';
 const release = (process.env.TRUNK_PROFILE || 'release') === 'release';
@@ -25,7 +28,25 @@ if (release) {
   const csso = require('csso');
   const before = {};
   let saved = 0;
-  for (const name of fs.readdirSync(dir)) {
+  const names = fs.readdirSync(dir);
+  const wasmName = names.find((n) => n.endsWith('_bg.wasm'));
+  const glueName = wasmName && wasmName.replace(/_bg\.wasm$/, '.js');
+  if (!wasmName || !names.includes(glueName)) {
+    console.error(`minify: no wasm module and glue in ${dir}`);
+    process.exit(1);
+  }
+  {
+    const wasmFile = path.join(dir, wasmName);
+    const glueFile = path.join(dir, glueName);
+    const wasm = fs.readFileSync(wasmFile);
+    const r = shortenNames(wasm, fs.readFileSync(glueFile, 'utf8'));
+    fs.writeFileSync(wasmFile, r.wasm);
+    fs.writeFileSync(glueFile, r.glue);
+    before[wasmName] = wasm.length;
+    saved += wasm.length - r.wasm.length;
+    console.log(`minify: ${r.imports} imports and ${r.exports} exports renamed`);
+  }
+  for (const name of names) {
     const file = path.join(dir, name);
     const text = fs.readFileSync(file, 'utf8');
     let out;
