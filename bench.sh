@@ -22,6 +22,7 @@ cargo run --release --quiet --bin gradlab -- bench "$@"
 ./setup.sh >/dev/null
 export PATH="$ROOT/tests/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 echo "==> release build for the browser benchmark"
-trunk build --release >/dev/null
+# Built as test.sh builds it (see there).
+RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=-Zlocation-detail=none trunk build --release >/dev/null
 echo "==> browser benchmark (headless Chromium)"
 node tests/e2e/bench.mjs
