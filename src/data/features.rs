@@ -1,5 +1,6 @@
 //! Derived input features for 2-D datasets (as in TensorFlow Playground).
 
+use crate::nn::trig::sin;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
@@ -80,8 +81,8 @@ impl Feature {
             Feature::X1Sq => x1 * x1,
             Feature::X2Sq => x2 * x2,
             Feature::X1X2 => x1 * x2,
-            Feature::SinX1 => x1.sin(),
-            Feature::SinX2 => x2.sin(),
+            Feature::SinX1 => sin(x1),
+            Feature::SinX2 => sin(x2),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! `[-6, 6]²`, noise from 0 to 0.5); class labels are 0 and 1 (Playground's −1 and +1).
 
 use super::{Dataset, Task};
+use crate::nn::trig::{cos, sin};
 use crate::nn::Rng;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
@@ -166,7 +167,7 @@ impl Generator {
                 for i in 0..n {
                     let r = if i < n / 2 { rng.uniform(0.0, radius * 0.5) } else { rng.uniform(radius * 0.7, radius) };
                     let angle = rng.uniform(0.0, 2.0 * PI);
-                    let (x, y) = (r * angle.sin(), r * angle.cos());
+                    let (x, y) = (r * sin(angle), r * cos(angle));
                     let nx = rng.uniform(-radius, radius) * noise;
                     let ny = rng.uniform(-radius, radius) * noise;
                     pts.push((x, y, label(x + nx, y + ny)));
@@ -197,8 +198,8 @@ impl Generator {
                     let (j, m, dt, label) = if i < half { (i, half, 0.0, 1.0) } else { (i - half, n - half, PI, 0.0) };
                     let r = j as f64 / m as f64 * 5.0;
                     let t = 1.75 * j as f64 / m as f64 * 2.0 * PI + dt;
-                    let x = r * t.sin() + rng.uniform(-1.0, 1.0) * noise;
-                    let y = r * t.cos() + rng.uniform(-1.0, 1.0) * noise;
+                    let x = r * sin(t) + rng.uniform(-1.0, 1.0) * noise;
+                    let y = r * cos(t) + rng.uniform(-1.0, 1.0) * noise;
                     pts.push((x, y, label));
                 }
             }
@@ -207,7 +208,7 @@ impl Generator {
                 for i in 0..n {
                     let (j, m, inner) = if i < half { (i, half, false) } else { (i - half, n - half, true) };
                     let t = if m > 1 { PI * j as f64 / (m - 1) as f64 } else { 0.0 };
-                    let (x, y) = if inner { (1.0 - t.cos(), 1.0 - t.sin() - 0.5) } else { (t.cos(), t.sin()) };
+                    let (x, y) = if inner { (1.0 - cos(t), 1.0 - sin(t) - 0.5) } else { (cos(t), sin(t)) };
                     let x = x + noise * rng.normal();
                     let y = y + noise * rng.normal();
                     pts.push(((x - 0.5) * 3.0, (y - 0.25) * 3.0, if inner { 1.0 } else { 0.0 }));

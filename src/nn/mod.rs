@@ -12,6 +12,7 @@ pub mod optimizer;
 pub mod regularization;
 pub mod rng;
 pub mod schedule;
+pub mod trig;
 
 pub use activation::Activation;
 pub use init::Init;

@@ -61,7 +61,7 @@ impl Rng {
     pub fn normal(&mut self) -> f64 {
         let u1 = 1.0 - self.next_f64();
         let u2 = self.next_f64();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        (-2.0 * u1.ln()).sqrt() * super::trig::cos(std::f64::consts::TAU * u2)
     }
 
     /// Uniform integer in `0..n` (`n > 0`), without modulo bias (Lemire's method).
