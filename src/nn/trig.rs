@@ -37,6 +37,7 @@ pub fn cos(x: f64) -> f64 {
 
 /// The port (compiled natively too, so the native tests check it against the C library).
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[allow(clippy::excessive_precision)] // the constants as fdlibm writes them
 pub(crate) mod fdlibm {
     const INV_PIO2: f64 = 6.36619772367581382433e-01;
     const PIO2_1: f64 = 1.57079632673412561417e+00;
