@@ -39,7 +39,7 @@ pub fn cos(x: f64) -> f64 {
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 #[allow(clippy::excessive_precision)] // the constants as fdlibm writes them
 pub(crate) mod fdlibm {
-    const INV_PIO2: f64 = 6.36619772367581382433e-01;
+    const INV_PIO2: f64 = f64::from_bits(0x3FE45F306DC9C883); // 2/π
     const PIO2_1: f64 = 1.57079632673412561417e+00;
     const PIO2_1T: f64 = 6.07710050650619224932e-11;
     const PIO2_2: f64 = 6.07710050630396597660e-11;
