@@ -165,6 +165,30 @@ fn trig_matches_libm_bit_for_bit() {
     assert!(sin(f64::NAN).is_nan() && cos(f64::INFINITY).is_nan());
 }
 
+/// The inspector's formula templates give the markup of the builders they stand for.
+#[wasm_bindgen_test]
+fn formula_templates_build_the_same_mathml() {
+    use gradlab::ui::mathml::{f, frac, i, n, o, row, sqrt, sub, sup};
+    assert_eq!(
+        f("m ← β_1 m + # · g^2", &[0.9], &[]),
+        [i("m"), o("←"), sub("β", "1"), i("m"), o("+"), n(0.9), o("·"), sup(i("g"), i("2"))].concat()
+    );
+    assert_eq!(
+        f("@ − { γ g } / { √# + ε } = #^2", &[4.0, -0.5], &["<mi>w</mi>"]),
+        [
+            "<mi>w</mi>".to_string(),
+            o("−"),
+            frac(row(vec![i("γ"), i("g")]), row(vec![sqrt(n(4.0)), o("+"), i("ε")])),
+            o("="),
+            sup(n(-0.5), i("2")),
+        ]
+        .concat()
+    );
+    assert_eq!(f("{ 1 − β_2^t }", &[], &[]), row(vec![i("1"), o("−"), sup(sub("β", "2"), i("t"))]));
+    // Missing numbers and parts do not panic.
+    assert_eq!(f("# @ }", &[], &[]), [n(f64::NAN), i("}")].concat());
+}
+
 // ---------------------------------------------------------------------------------------------
 // The runner really runs in a browser with a DOM and a 2D canvas
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 
 use super::engine::EngineHandle;
 use super::i18n::{use_lang, Lang};
-use super::mathml::{d, derivation, frac, i, math, mn, n, num, o, row, row_class, sqrt, sub, sup, t, M};
+use super::mathml::{d, derivation, f, i, math, mn, n, num, o, row, row_class, sub, t, M};
 use super::network_view::Focus;
 use crate::nn::{Activation, Loss, OptimizerConfig};
 use crate::train::gradcheck::{CheckError, GradCheck, Param};
@@ -170,8 +170,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         let act = net.layers[l].activation;
         let body = html! {
             <>
-            { derivation(vec![vec![layer_sym("z", l, j), o("="), row(sym_terms)], vec![row(terms), o("+"), n(b)], vec![n(z[[r, j]])]]) }
-            { math(vec![layer_sym("a", l, j), o("="), i(act_name(act)), o("("), layer_sym("z", l, j), o(")"), o("="), n(a[[r, j]])]) }
+            { derivation(vec![vec![f("@ = @", &[], &[&layer_sym("z", l, j), &row(sym_terms)])], vec![f("@ + #", &[b], &[&row(terms)])], vec![n(z[[r, j]])]]) }
+            { m("@ = @ ( @ ) = #", &[a[[r, j]]], &[&layer_sym("a", l, j), &i(act_name(act)), &layer_sym("z", l, j)]) }
             </>
         };
         sections.push(section(&match lang { Lang::En => format!("Forward · layer {}", l + 1), Lang::Zh => format!("前向传播 · 第 {} 层", l + 1) }, is(|p| matches!(p, Phase::Forward(_))), body));
@@ -199,21 +199,21 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             row(items)
         };
         let formula = match trainer.config().loss {
-            Loss::Mse => row(vec![frac(i("1"), i("K")), o("∑"), sup(row(vec![o("("), i("a"), o("−"), i("y"), o(")")]), i("2"))]),
-            Loss::BinaryCrossEntropy => row(vec![o("−"), o("["), i("y"), i("log"), i("a"), o("+"), o("("), i("1"), o("−"), i("y"), o(")"), i("log"), o("("), i("1"), o("−"), i("a"), o(")"), o("]")]),
-            Loss::SoftmaxCrossEntropy => row(vec![o("−"), o("∑"), i("y"), i("log"), i("a")]),
+            Loss::Mse => f("{ { 1 } / { K } ∑ @^2 }", &[], &[&f("{ ( a − y ) }", &[], &[])]),
+            Loss::BinaryCrossEntropy => f("{ − [ y log a + ( 1 − y ) log ( 1 − a ) ] }", &[], &[]),
+            Loss::SoftmaxCrossEntropy => f("{ − ∑ y log a }", &[], &[]),
         };
         let body = html! {
             <>
             <p class="insp-kv">{ lang.pick("prediction ", "预测 ") }<b data-testid="inspector-prediction">{ (0..k).map(|c| num(out[[r, c]])).collect::<Vec<_>>().join(", ") }</b>
                 { lang.pick(" · target ", " · 目标 ") }<b>{ (0..k).map(|c| num(y[[r, c]])).collect::<Vec<_>>().join(", ") }</b></p>
             { derivation(vec![
-                vec![sub("ℓ", &format!("{}", r + 1)), o("="), formula],
-                vec![t(lang.pick("with a = ", "其中 a = ")), join(preds), o(","), t(" y = "), join(targets)],
+                vec![f("@ = @", &[], &[&sub("ℓ", &format!("{}", r + 1)), &formula])],
+                vec![f("@ @ , @ @", &[], &[&t(lang.pick("with a = ", "其中 a = ")), &join(preds), &t(" y = "), &join(targets)])],
                 vec![n(sl[r])],
             ]) }
             { derivation(vec![
-                vec![i("L"), o("="), frac(i("1"), i("N")), munder_sum(), sub("ℓ", "r"), t(lang.pick(" (mean over the batch, N = ", "（批内平均，N = ")), mn(nb as u64), t(lang.pick(")", "）"))],
+                vec![f("L = { 1 } / { N } @ ℓ_r @ @ @", &[], &[&munder_sum(), &t(lang.pick(" (mean over the batch, N = ", "（批内平均，N = ")), &mn(nb as u64), &t(lang.pick(")", "）"))])],
                 vec![n(loss)],
             ]) }
             </>
@@ -227,31 +227,28 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         let softmax = net.layers[l].activation == Activation::Softmax;
         let sigma = lt.and_then(|lt| lt.dact.as_ref()).map(|s| s[[r, j]]).unwrap_or(f64::NAN);
         let sp = format!("<mrow><msup><mi>σ</mi><mo>′</mo></msup><mo>(</mo>{}<mo>)</mo></mrow>", layer_sym("z", l, j));
-        let mut rows = vec![math(vec![d("ℓ", layer_sym("a", l, j)), o("="), n(dav)])];
+        let dz_sym = d("ℓ", layer_sym("z", l, j));
+        let mut rows = vec![m("@ = #", &[dav], &[&d("ℓ", layer_sym("a", l, j))])];
         if softmax {
-            rows.push(math(vec![d("ℓ", layer_sym("z", l, j)), o("="), i("a"), o("−"), i("y"), o("="), n(dzv), t(lang.pick("  (softmax and cross-entropy together)", "（softmax 与交叉熵合并求导）"))]));
+            rows.push(m("@ = a − y = # @", &[dzv], &[&dz_sym, &t(lang.pick("  (softmax and cross-entropy together)", "（softmax 与交叉熵合并求导）"))]));
         } else {
-            rows.push(math(vec![sp.clone(), o("="), n(sigma)]));
-            rows.push(math(vec![d("ℓ", layer_sym("z", l, j)), o("="), d("ℓ", i("a")), o("·"), sp.clone(), o("="), n(dav), o("·"), n(sigma), o("="), n(dzv)]));
+            rows.push(m("@ = #", &[sigma], &[&sp]));
+            rows.push(m("@ = @ · @ = # · # = #", &[dav, sigma, dzv], &[&dz_sym, &d("ℓ", i("a")), &sp]));
         }
         let lt = lt.expect("checked");
         match props.target {
             Target::Weight(_, ii, _) => {
                 if let (Some(per), Some(data), Some(full), Some(x)) = (lt.dw_samples.as_ref(), lt.dw_data.as_ref(), lt.dw.as_ref(), lt.input.as_ref()) {
                     let prev = if l == 0 { sub("x", &format!("{}", ii + 1)) } else { layer_sym("a", l - 1, ii) };
-                    let chain = if softmax {
-                        vec![d("ℓ", i("z")), o("·"), prev.clone()]
+                    let (chain, nums) = if softmax {
+                        (f("@ = @ · @", &[], &[&d("ℓ", pname.clone()), &d("ℓ", i("z")), &prev]), f("# · #", &[dzv, x[[r, ii]]], &[]))
                     } else {
-                        vec![d("ℓ", i("a")), o("·"), sp.clone(), o("·"), prev.clone()]
+                        (
+                            f("@ = @ · @ · @", &[], &[&d("ℓ", pname.clone()), &d("ℓ", i("a")), &sp, &prev]),
+                            f("# · # · #", &[dav, sigma, x[[r, ii]]], &[]),
+                        )
                     };
-                    let nums = if softmax {
-                        vec![n(dzv), o("·"), n(x[[r, ii]])]
-                    } else {
-                        vec![n(dav), o("·"), n(sigma), o("·"), n(x[[r, ii]])]
-                    };
-                    let mut m = vec![d("ℓ", pname.clone()), o("=")];
-                    m.extend(chain);
-                    rows.push(derivation(vec![m, nums, vec![n(per[[r, ii, j]])]]));
+                    rows.push(derivation(vec![vec![chain], vec![nums], vec![n(per[[r, ii, j]])]]));
                     let samples: Vec<f64> = (0..per.shape()[0]).map(|s| per[[s, ii, j]]).collect();
                     let reg = lt.dw_reg.as_ref().map(|g| g[[ii, j]]);
                     rows.push(per_sample(&samples, data[[ii, j]], reg, full[[ii, j]], r, &tr.batch, lang));
@@ -259,7 +256,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             }
             Target::Bias(..) => {
                 if let Some(db) = lt.db.as_ref() {
-                    rows.push(math(vec![d("ℓ", pname.clone()), o("="), d("ℓ", i("z")), o("="), n(dzv)]));
+                    rows.push(m("@ = @ = #", &[dzv], &[&d("ℓ", pname.clone()), &d("ℓ", i("z"))]));
                     let samples: Vec<f64> = (0..dz.nrows()).map(|s| dz[[s, j]]).collect();
                     rows.push(per_sample(&samples, db[j], None, db[j], r, &tr.batch, lang));
                 }
@@ -288,46 +285,46 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         };
         let (sb, sa) = (&u.state_before, &u.state_after);
         let lr = u.lr;
-        let w = || pname.clone();
-        let mut rows = vec![math(vec![i("g"), o("="), d("L", w()), o("="), n(g), o(","), i("γ"), o("="), n(lr), o(","), i("t"), o("="), mn(u.t)])];
+        let p = pname.as_str();
+        let mut rows = vec![m("g = @ = # , γ = # , t = @", &[g, lr], &[&d("L", pname.clone()), &mn(u.t)])];
         match trainer.config().optimizer {
             OptimizerConfig::Sgd(c) if c.momentum == 0.0 => {
-                rows.push(math(vec![w(), o("←"), w(), o("−"), i("γ"), i("g"), o("="), n(old), o("−"), n(lr), o("·"), n(g)]));
+                rows.push(m("@ ← @ − γ g = # − # · #", &[old, lr, g], &[p, p]));
             }
             OptimizerConfig::Sgd(c) => {
                 let (b0, b1) = (pick(sb, |s| &s.momentum), pick(sa, |s| &s.momentum));
                 if u.t == 1 {
-                    rows.push(math(vec![sub("b", "1"), o("="), i("g"), o("="), n(b1)]));
+                    rows.push(m("b_1 = g = #", &[b1], &[]));
                 } else {
-                    rows.push(math(vec![sub("b", "t"), o("="), i("μ"), sub("b", "t−1"), o("+"), o("("), i("1"), o("−"), i("τ"), o(")"), i("g"), o("="), n(c.momentum), o("·"), n(b0), o("+"), n(1.0 - c.dampening), o("·"), n(g), o("="), n(b1)]));
+                    rows.push(m("b_t = μ b_t−1 + ( 1 − τ ) g = # · # + # · # = #", &[c.momentum, b0, 1.0 - c.dampening, g, b1], &[]));
                 }
                 if c.nesterov {
-                    rows.push(math(vec![w(), o("←"), w(), o("−"), i("γ"), o("("), i("g"), o("+"), i("μ"), sub("b", "t"), o(")"), o("="), n(old), o("−"), n(lr), o("·"), o("("), n(g), o("+"), n(c.momentum), o("·"), n(b1), o(")")]));
+                    rows.push(m("@ ← @ − γ ( g + μ b_t ) = # − # · ( # + # · # )", &[old, lr, g, c.momentum, b1], &[p, p]));
                 } else {
-                    rows.push(math(vec![w(), o("←"), w(), o("−"), i("γ"), sub("b", "t"), o("="), n(old), o("−"), n(lr), o("·"), n(b1)]));
+                    rows.push(m("@ ← @ − γ b_t = # − # · #", &[old, lr, b1], &[p, p]));
                 }
             }
             OptimizerConfig::Adagrad(c) => {
                 let (s0, s1) = (pick(sb, |s| &s.square), pick(sa, |s| &s.square));
                 let clr = u.terms.effective_lr;
-                rows.push(math(vec![i("G"), o("←"), i("G"), o("+"), sup(i("g"), i("2")), o("="), n(s0), o("+"), sup(n(g), i("2")), o("="), n(s1)]));
-                rows.push(math(vec![w(), o("←"), w(), o("−"), frac(row(vec![i("γ̃"), i("g")]), row(vec![sqrt(i("G")), o("+"), i("ε")])), o("="), n(old), o("−"), frac(row(vec![n(clr), o("·"), n(g)]), row(vec![sqrt(n(s1)), o("+"), n(c.eps)]))]));
+                rows.push(m("G ← G + g^2 = # + #^2 = #", &[s0, g, s1], &[]));
+                rows.push(m("@ ← @ − { γ̃ g } / { √G + ε } = # − { # · # } / { √# + # }", &[old, clr, g, s1, c.eps], &[p, p]));
             }
             OptimizerConfig::Rmsprop(c) => {
                 let (v0, v1) = (pick(sb, |s| &s.square), pick(sa, |s| &s.square));
-                rows.push(math(vec![i("v"), o("←"), i("α"), i("v"), o("+"), o("("), i("1"), o("−"), i("α"), o(")"), sup(i("g"), i("2")), o("="), n(c.alpha), o("·"), n(v0), o("+"), n(1.0 - c.alpha), o("·"), sup(n(g), i("2")), o("="), n(v1)]));
+                rows.push(m("v ← α v + ( 1 − α ) g^2 = # · # + # · #^2 = #", &[c.alpha, v0, 1.0 - c.alpha, g, v1], &[]));
                 let vt = u.terms.v_tilde.as_ref().and_then(|v| v.get(flat)).copied().unwrap_or(f64::NAN);
                 if c.centered {
                     let (m0, m1) = (pick(sb, |s| &s.mean), pick(sa, |s| &s.mean));
-                    rows.push(math(vec![i("ḡ"), o("←"), i("α"), i("ḡ"), o("+"), o("("), i("1"), o("−"), i("α"), o(")"), i("g"), o("="), n(c.alpha), o("·"), n(m0), o("+"), n(1.0 - c.alpha), o("·"), n(g), o("="), n(m1)]));
-                    rows.push(math(vec![i("ṽ"), o("="), i("v"), o("−"), sup(i("ḡ"), i("2")), o("="), n(vt)]));
+                    rows.push(m("ḡ ← α ḡ + ( 1 − α ) g = # · # + # · # = #", &[c.alpha, m0, 1.0 - c.alpha, g, m1], &[]));
+                    rows.push(m("ṽ = v − ḡ^2 = #", &[vt], &[]));
                 }
                 if c.momentum > 0.0 {
                     let (b0, b1) = (pick(sb, |s| &s.momentum), pick(sa, |s| &s.momentum));
-                    rows.push(math(vec![i("b"), o("←"), i("μ"), i("b"), o("+"), frac(i("g"), row(vec![sqrt(i("ṽ")), o("+"), i("ε")])), o("="), n(c.momentum), o("·"), n(b0), o("+"), frac(n(g), row(vec![sqrt(n(vt)), o("+"), n(c.eps)])), o("="), n(b1)]));
-                    rows.push(math(vec![w(), o("←"), w(), o("−"), i("γ"), i("b"), o("="), n(old), o("−"), n(lr), o("·"), n(b1)]));
+                    rows.push(m("b ← μ b + { g } / { √ṽ + ε } = # · # + { # } / { √# + # } = #", &[c.momentum, b0, g, vt, c.eps, b1], &[]));
+                    rows.push(m("@ ← @ − γ b = # − # · #", &[old, lr, b1], &[p, p]));
                 } else {
-                    rows.push(math(vec![w(), o("←"), w(), o("−"), frac(row(vec![i("γ"), i("g")]), row(vec![sqrt(i("ṽ")), o("+"), i("ε")])), o("="), n(old), o("−"), frac(row(vec![n(lr), o("·"), n(g)]), row(vec![sqrt(n(vt)), o("+"), n(c.eps)]))]));
+                    rows.push(m("@ ← @ − { γ g } / { √ṽ + ε } = # − { # · # } / { √# + # }", &[old, lr, g, vt, c.eps], &[p, p]));
                 }
             }
             OptimizerConfig::Adam(c) => {
@@ -336,17 +333,17 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 let (bc1, bc2) = u.bias_corrections.unwrap_or((f64::NAN, f64::NAN));
                 let m_hat = u.terms.m_hat.as_ref().and_then(|v| v.get(flat)).copied().unwrap_or(f64::NAN);
                 let v_hat = u.terms.v_hat.as_ref().and_then(|v| v.get(flat)).copied().unwrap_or(f64::NAN);
-                rows.push(math(vec![i("m"), o("←"), sub("β", "1"), i("m"), o("+"), o("("), i("1"), o("−"), sub("β", "1"), o(")"), i("g"), o("="), n(c.beta1), o("·"), n(m0), o("+"), n(1.0 - c.beta1), o("·"), n(g), o("="), n(m1)]));
-                rows.push(math(vec![i("v"), o("←"), sub("β", "2"), i("v"), o("+"), o("("), i("1"), o("−"), sub("β", "2"), o(")"), sup(i("g"), i("2")), o("="), n(c.beta2), o("·"), n(v0), o("+"), n(1.0 - c.beta2), o("·"), sup(n(g), i("2")), o("="), n(v1)]));
+                rows.push(m("m ← β_1 m + ( 1 − β_1 ) g = # · # + # · # = #", &[c.beta1, m0, 1.0 - c.beta1, g, m1], &[]));
+                rows.push(m("v ← β_2 v + ( 1 − β_2 ) g^2 = # · # + # · #^2 = #", &[c.beta2, v0, 1.0 - c.beta2, g, v1], &[]));
                 let vmax = if c.amsgrad { pick(sa, |s| &s.max_square) } else { v1 };
                 if c.amsgrad {
-                    rows.push(math(vec![sub("v", "max"), o("="), i("max"), o("("), sub("v", "max"), o(","), i("v"), o(")"), o("="), n(vmax)]));
+                    rows.push(m("v_max = max ( v_max , v ) = #", &[vmax], &[]));
                 }
-                rows.push(math(vec![i("m̂"), o("="), frac(i("m"), row(vec![i("1"), o("−"), sup(sub("β", "1"), i("t"))])), o("="), frac(n(m1), n(bc1)), o("="), n(m_hat)]));
-                rows.push(math(vec![i("v̂"), o("="), frac(i(if c.amsgrad { "v_max" } else { "v" }), row(vec![i("1"), o("−"), sup(sub("β", "2"), i("t"))])), o("="), frac(n(vmax), n(bc2)), o("="), n(v_hat)]));
+                rows.push(m("m̂ = { m } / { 1 − β_1^t } = { # } / { # } = #", &[m1, bc1, m_hat], &[]));
+                rows.push(m("v̂ = { @ } / { 1 − β_2^t } = { # } / { # } = #", &[vmax, bc2, v_hat], &[&f(if c.amsgrad { "v_max" } else { "v" }, &[], &[])]));
                 rows.push(derivation(vec![
-                    vec![w(), o("←"), w(), o("−"), frac(row(vec![i("γ"), i("m̂")]), row(vec![sqrt(i("v̂")), o("+"), i("ε")]))],
-                    vec![n(old), o("−"), frac(row(vec![n(lr), o("·"), n(m_hat)]), row(vec![sqrt(n(v_hat)), o("+"), n(c.eps)]))],
+                    vec![f("@ ← @ − { γ m̂ } / { √v̂ + ε }", &[], &[p, p])],
+                    vec![f("# − { # · # } / { √# + # }", &[old, lr, m_hat, v_hat, c.eps], &[])],
                 ]));
             }
         }
@@ -407,6 +404,11 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             </div>
         </div>
     }
+}
+
+/// A formula from a template ([`f`]) on its own line.
+fn m(template: &str, nums: &[f64], parts: &[&str]) -> Html {
+    math(vec![f(template, nums, parts)])
 }
 
 fn act_name(a: Activation) -> &'static str {

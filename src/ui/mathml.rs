@@ -84,6 +84,68 @@ pub fn sqrt(a: M) -> M {
     tag("msqrt", &a)
 }
 
+/// The operators a template writes as `<mo>`.
+const OPERATORS: &str = "←+−·=(),[]∑";
+
+/// A formula written as a template: space-separated tokens, where `#` is the next number of
+/// `nums` (as [`n`]), `@` the next piece of `parts`, an operator character is `<mo>`, `a_s`
+/// is `a` with the subscript `s` ([`sub`]), `a^s` is `a` (any token) with the superscript `s`
+/// ([`sup`]), `√a` the square root of `a`, `{ … }` a group, `{ … } / { … }` a fraction, and
+/// anything else `<mi>`. `"m ← β_1 m + { # } / { √v + ε }"` is `m ← β₁m + 0.9/(√v + ε)`.
+/// One call and one string per formula instead of a call per symbol: the inspector writes
+/// dozens of formulas, and this keeps them small in the bundle.
+pub fn f(template: &str, nums: &[f64], parts: &[&str]) -> M {
+    let (mut nums, mut parts) = (nums.iter(), parts.iter());
+    // Open groups, innermost last: their items, and whether a fraction bar waits for its
+    // denominator.
+    let mut stack: Vec<(Vec<M>, bool)> = vec![(Vec::new(), false)];
+    for token in template.split(' ').filter(|t| !t.is_empty()) {
+        let item = match token {
+            "{" => {
+                stack.push((Vec::new(), false));
+                continue;
+            }
+            "/" => {
+                if let Some(top) = stack.last_mut() {
+                    top.1 = true;
+                }
+                continue;
+            }
+            "}" if stack.len() > 1 => row(stack.pop().map(|g| g.0).unwrap_or_default()),
+            _ => piece(token, &mut nums, &mut parts),
+        };
+        if let Some((items, bar)) = stack.last_mut() {
+            match (*bar, items.pop()) {
+                (true, Some(numerator)) => items.push(frac(numerator, item)),
+                (_, last) => {
+                    items.extend(last);
+                    items.push(item);
+                }
+            }
+            *bar = false;
+        }
+    }
+    stack.into_iter().flat_map(|g| g.0).collect()
+}
+
+fn piece(token: &str, nums: &mut std::slice::Iter<f64>, parts: &mut std::slice::Iter<&str>) -> M {
+    if let Some((base, s)) = token.rsplit_once('^').filter(|(b, _)| !b.is_empty()) {
+        return sup(piece(base, nums, parts), i(s));
+    }
+    if let Some(rest) = token.strip_prefix('√').filter(|r| !r.is_empty()) {
+        return sqrt(piece(rest, nums, parts));
+    }
+    match token {
+        "#" => n(nums.next().copied().unwrap_or(f64::NAN)),
+        "@" => parts.next().map_or_else(String::new, |p| p.to_string()),
+        _ if token.chars().count() == 1 && OPERATORS.contains(token) => o(token),
+        _ => match token.split_once('_').filter(|(b, s)| !b.is_empty() && !s.is_empty()) {
+            Some((base, s)) => sub(base, s),
+            None => i(token),
+        },
+    }
+}
+
 /// A row.
 pub fn row(items: Vec<M>) -> M {
     tag("mrow", &items.concat())
