@@ -310,16 +310,15 @@ impl Playground {
             test: data.select(&parts[2]),
         };
         if !self.added.is_empty() && self.dataset.is_2d() {
-            let n = split.train.len();
-            let mut x = Array2::zeros((n + self.added.len(), 2));
-            let mut y = Array2::zeros((n + self.added.len(), 1));
-            x.slice_mut(ndarray::s![..n, ..]).assign(&split.train.x);
-            y.slice_mut(ndarray::s![..n, ..]).assign(&split.train.y);
-            for (i, &(a, b, c)) in self.added.iter().enumerate() {
-                x[[n + i, 0]] = a;
-                x[[n + i, 1]] = b;
-                y[[n + i, 0]] = c;
+            let rows = split.train.len() + self.added.len();
+            let mut x: Vec<f64> = split.train.x.iter().copied().collect();
+            let mut y: Vec<f64> = split.train.y.iter().copied().collect();
+            for &(a, b, c) in &self.added {
+                x.extend([a, b]);
+                y.push(c);
             }
+            let x = Array2::from_shape_vec((rows, 2), x).expect("two inputs per point");
+            let y = Array2::from_shape_vec((rows, 1), y).expect("one label per point");
             split.train = Dataset { x, y, task: split.train.task };
         }
         let mut sources = parts.map(|p| p.into_iter().map(Source::Generated).collect::<Vec<_>>());
