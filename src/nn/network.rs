@@ -386,12 +386,8 @@ fn affine(x: &[f64], d: usize, w: &[f64], b: &[f64], z: &mut [f64]) {
 fn affine_cols<const B: usize>(x: &[f64], d: usize, w: &[f64], b: &[f64], z: &mut [f64], j: usize) -> usize {
     let u = b.len();
     let bias: [f64; B] = b[j..j + B].try_into().expect("B biases");
-    if u == B {
-        affine_block(x, d, w.as_chunks::<B>().0.iter(), bias, z, u, j);
-    } else {
-        let rows = w.chunks_exact(u).map(move |r| <&[f64; B]>::try_from(&r[j..j + B]).expect("B weights"));
-        affine_block(x, d, rows, bias, z, u, j);
-    }
+    let rows = w.chunks_exact(u).map(move |r| <&[f64; B]>::try_from(&r[j..j + B]).expect("B weights"));
+    affine_block(x, d, rows, bias, z, u, j);
     B
 }
 
@@ -519,12 +515,8 @@ fn grad_cols<const B: usize>(
 ) -> usize {
     let u = gb.len();
     let gb: &mut [f64; B] = (&mut gb[j..j + B]).try_into().expect("B biases");
-    if u == B {
-        grad_block(x, d, dz.as_chunks::<B>().0.iter(), inv_n, gw, gb, u, j);
-    } else {
-        let rows = dz.chunks_exact(u).map(move |r| <&[f64; B]>::try_from(&r[j..j + B]).expect("B deltas"));
-        grad_block(x, d, rows, inv_n, gw, gb, u, j);
-    }
+    let rows = dz.chunks_exact(u).map(move |r| <&[f64; B]>::try_from(&r[j..j + B]).expect("B deltas"));
+    grad_block(x, d, rows, inv_n, gw, gb, u, j);
     B
 }
 
@@ -583,17 +575,14 @@ fn grad_block<'a, const B: usize>(
 }
 
 /// `∂ℓ_r/∂a_prev[i] = Σ_j W[i, j] δ[r, j]` (`δ Wᵀ`) for every row of `δ` (`[n, u]`; `W` is
-/// `[d, u]`): a kernel per width up to 8 that keeps two rows of `δ` in registers.
+/// `[d, u]`): a kernel for widths 1, 2, 4 and 8 that keeps two rows of `δ` in registers (the
+/// common layer sizes; other widths take the general loop, which keeps the bundle smaller).
 #[inline(never)] // a call per layer; kept out of the callers, which stay small
 fn back_error(dz: &[f64], w: &[f64], d: usize, u: usize, da: &mut [f64]) {
     match u {
         1 => back_error_n::<1>(dz, w, d, da),
         2 => back_error_n::<2>(dz, w, d, da),
-        3 => back_error_n::<3>(dz, w, d, da),
         4 => back_error_n::<4>(dz, w, d, da),
-        5 => back_error_n::<5>(dz, w, d, da),
-        6 => back_error_n::<6>(dz, w, d, da),
-        7 => back_error_n::<7>(dz, w, d, da),
         8 => back_error_n::<8>(dz, w, d, da),
         _ => {
             for (dr, ar) in dz.chunks_exact(u).zip(da.chunks_exact_mut(d)) {
