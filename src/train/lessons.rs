@@ -3,12 +3,8 @@
 //! A lesson's link is the URL hash of its configuration ([`super::url::encode`]); the page
 //! recognises a loaded lesson by comparing the configuration ([`find`]).
 
-use super::playground::{Head, Playground};
-use super::url::encode;
-use crate::data::{Feature, GeneratorKind};
-use crate::nn::optimizer::OptimizerKind;
-use crate::nn::regularization::RegKind;
-use crate::nn::{Activation, Init, Schedule};
+use super::playground::Playground;
+use super::url::{decode, encode};
 
 /// An English/Chinese text pair.
 pub type Text = (&'static str, &'static str);
@@ -37,137 +33,45 @@ impl Lesson {
     }
 }
 
-/// The fastest speed setting (index into [`super::playground::SPEEDS`]).
-const FASTEST: usize = 7;
+// Each lesson's configuration is written as its link (the URL-hash keys of
+// [`super::url`]; keys left out keep the playground's defaults): `d` data set, `n` samples,
+// `nz` noise, `tr`/`va` training and validation percent, `b` batch size, `f` input features,
+// `h` hidden layer sizes (`-` for none), `a` hidden activation, `o` output and loss, `opt`
+// optimizer, `lr` learning rate, `mu` momentum, `sch` schedule, `reg`/`rr` regularization and
+// its rate, `i` initializer, `sp` speed (7 is the fastest), `log` log-scale loss chart.
+// Text, not struct literals: the page reads them with the URL codec it already has.
 
 /// Lesson 1: the course's Keras example, a network memorizing random labels.
 ///
 /// 20 uniform inputs with random 0/1 labels, 20→32 ReLU→16 ReLU→1 sigmoid, binary
 /// cross-entropy, `SGD(lr=0.01, decay=1e-6, momentum=0.9, nesterov=True)`, batch 32.
 /// 300 samples: 210 to memorize, 90 to test (so test accuracy is 50 % ± about 5 %).
-fn keras() -> Playground {
-    Playground {
-        dataset: GeneratorKind::Keras,
-        samples: 300,
-        train_pct: 70,
-        val_pct: 0,
-        batch: 32,
-        seed: 1,
-        hidden: vec![32, 16],
-        activation: Activation::Relu,
-        head: Head::SigmoidBce,
-        optimizer: OptimizerKind::Nesterov,
-        lr: 0.01,
-        momentum: 0.9,
-        schedule: Schedule::InverseTime { decay: 1e-6 },
-        init: Init::Xavier,
-        speed: FASTEST,
-        ..Playground::default()
-    }
-}
+const KERAS: &str = "d=keras&n=300&tr=70&va=0&b=32&s=1&h=32,16&a=relu&o=sigmoid_bce&opt=nesterov&lr=0.01&mu=0.9&sch=inv:0.000001&i=xavier&sp=7";
 
 /// Lesson 2: even or odd, logistic regression on 8 binary digits.
-fn even_odd() -> Playground {
-    Playground {
-        dataset: GeneratorKind::EvenOdd,
-        samples: 200,
-        train_pct: 70,
-        batch: 10,
-        hidden: vec![],
-        head: Head::SigmoidBce,
-        optimizer: OptimizerKind::Sgd,
-        lr: 0.1,
-        init: Init::Zeros,
-        speed: 3,
-        ..Playground::default()
-    }
-}
+const EVEN_ODD: &str = "d=even_odd&n=200&tr=70&b=10&h=-&o=sigmoid_bce&opt=sgd&lr=0.1&i=zeros&sp=3";
 
 /// Lesson 3: XOR with sigmoid and no hidden layer (a straight boundary cannot separate it).
-fn xor() -> Playground {
-    Playground {
-        dataset: GeneratorKind::Xor,
-        noise: 0.0,
-        hidden: vec![],
-        activation: Activation::Sigmoid,
-        head: Head::SigmoidBce,
-        optimizer: OptimizerKind::Sgd,
-        lr: 0.1,
-        speed: 3,
-        ..Playground::default()
-    }
-}
+const XOR: &str = "d=xor&nz=0&h=-&a=sigmoid&o=sigmoid_bce&opt=sgd&lr=0.1&sp=3";
 
 /// Lesson 4: spiral with tanh (switch to ReLU to compare).
-fn spiral() -> Playground {
-    Playground {
-        dataset: GeneratorKind::Spiral,
-        noise: 0.0,
-        features: vec![Feature::X1, Feature::X2, Feature::SinX1, Feature::SinX2],
-        hidden: vec![8, 8, 6],
-        activation: Activation::Tanh,
-        head: Head::SigmoidBce,
-        optimizer: OptimizerKind::Adam,
-        lr: 0.01,
-        batch: 10,
-        speed: 4,
-        ..Playground::default()
-    }
-}
+const SPIRAL: &str = "d=spiral&nz=0&f=x1,x2,sin(x1),sin(x2)&h=8,8,6&a=tanh&o=sigmoid_bce&opt=adam&lr=0.01&b=10&sp=4";
 
 /// Lesson 5: a learning rate far too large; the linear output is unbounded, so the
 /// squared error blows up to infinity within about a hundred updates.
-fn too_high() -> Playground {
-    Playground {
-        dataset: GeneratorKind::Plane,
-        noise: 0.0,
-        hidden: vec![4],
-        activation: Activation::Tanh,
-        head: Head::LinearMse,
-        optimizer: OptimizerKind::Sgd,
-        lr: 3.0,
-        batch: 10,
-        speed: 0,
-        ..Playground::default()
-    }
-}
+const TOO_HIGH: &str = "d=plane&nz=0&h=4&a=tanh&o=linear_mse&opt=sgd&lr=3&b=10&sp=0";
 
 /// Lesson 6: a ravine. A linear model on x₁, x₂ and x₁² (scales 6 vs 36): the loss surface is
 /// a long narrow valley, where plain SGD zig-zags and momentum rolls along.
-fn ravine() -> Playground {
-    Playground {
-        dataset: GeneratorKind::Plane,
-        noise: 0.0,
-        features: vec![Feature::X1, Feature::X2, Feature::X1Sq],
-        hidden: vec![],
-        head: Head::LinearMse,
-        optimizer: OptimizerKind::Sgd,
-        lr: 0.002,
-        momentum: 0.9,
-        batch: 250,
-        log_scale: true,
-        speed: 0,
-        ..Playground::default()
-    }
-}
+const RAVINE: &str = "d=plane&nz=0&f=x1,x2,x1^2&h=-&o=linear_mse&opt=sgd&lr=0.002&mu=0.9&b=250&log=1&sp=0";
 
 /// Lesson 7: L1 regularization on a network with more inputs and neurons than it needs.
-fn regularization() -> Playground {
-    Playground {
-        dataset: GeneratorKind::Gauss,
-        noise: 0.2,
-        features: vec![Feature::X1, Feature::X2, Feature::X1Sq, Feature::X2Sq, Feature::X1X2, Feature::SinX1, Feature::SinX2],
-        hidden: vec![6, 4],
-        activation: Activation::Tanh,
-        head: Head::SigmoidBce,
-        optimizer: OptimizerKind::Sgd,
-        lr: 0.03,
-        reg: RegKind::L1,
-        reg_rate: 0.01,
-        batch: 10,
-        speed: 4,
-        ..Playground::default()
-    }
+const REGULARIZATION: &str =
+    "d=gauss&nz=0.2&f=x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2)&h=6,4&a=tanh&o=sigmoid_bce&opt=sgd&lr=0.03&reg=l1&rr=0.01&b=10&sp=4";
+
+/// A lesson's configuration from its link.
+fn config(hash: &str) -> Playground {
+    decode(hash).0
 }
 
 /// All lessons, in teaching order.
@@ -190,7 +94,7 @@ pub fn all() -> Vec<Lesson> {
                 "把网络变小（减少神经元）或加入 L2 正则化，再按“重置”：训练准确率上升变慢，\
                  测试准确率仍不提高——数据里本来就没有信号。",
             ),
-            config: keras(),
+            config: config(KERAS),
         },
         Lesson {
             id: "even-odd",
@@ -206,7 +110,7 @@ pub fn all() -> Vec<Lesson> {
                 "Hover the weights to read their values. Add a hidden layer: does it still find the lowest bit?",
                 "把鼠标移到权重上查看数值。加一个隐藏层：网络还能找到最低位吗？",
             ),
-            config: even_odd(),
+            config: config(EVEN_ODD),
         },
         Lesson {
             id: "xor",
@@ -224,7 +128,7 @@ pub fn all() -> Vec<Lesson> {
                 "加一个含 2–4 个 sigmoid 神经元的隐藏层再训练。或者不要隐藏层，打开输入特征 x₁x₂：\
                  一个合适的特征也能解决它。",
             ),
-            config: xor(),
+            config: config(XOR),
         },
         Lesson {
             id: "spiral",
@@ -240,7 +144,7 @@ pub fn all() -> Vec<Lesson> {
                  Compare how fast the loss falls.",
                 "把激活函数换成 ReLU 并按“重置”：边界变成由直线段拼成的多边形。比较损失下降的速度。",
             ),
-            config: spiral(),
+            config: config(SPIRAL),
         },
         Lesson {
             id: "too-high",
@@ -257,7 +161,7 @@ pub fn all() -> Vec<Lesson> {
                 "Lower the learning rate to 0.03, press Reset and play again: the loss now falls smoothly.",
                 "把学习率降到 0.03，按“重置”后再播放：损失平稳下降。",
             ),
-            config: too_high(),
+            config: config(TOO_HIGH),
         },
         Lesson {
             id: "ravine",
@@ -275,7 +179,7 @@ pub fn all() -> Vec<Lesson> {
                 "把优化器换成 Momentum（学习率不变）并按“重置”：速度沿峡谷累积，损失下降快得多。\
                  在下方的优化器实验室中比较它们的路径。",
             ),
-            config: ravine(),
+            config: config(RAVINE),
         },
         Lesson {
             id: "regularization",
@@ -293,7 +197,7 @@ pub fn all() -> Vec<Lesson> {
                 "换成 L2 并按“重置”：L2 按权重大小成比例地缩小它们，所有连线都变细，但很少消失。\
                  调大正则化率，看看它们如何主导损失。",
             ),
-            config: regularization(),
+            config: config(REGULARIZATION),
         },
     ]
 }
@@ -311,4 +215,24 @@ pub fn find(p: &Playground) -> Option<usize> {
     };
     let k = key(p);
     all().iter().position(|l| key(&l.config) == k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every lesson's link is read without a notice (no misspelt key or value falls back to
+    /// a default unnoticed), and it is the canonical link of what it loads, up to the keys
+    /// left at their defaults.
+    #[test]
+    fn lesson_links_read_cleanly() {
+        for hash in [KERAS, EVEN_ODD, XOR, SPIRAL, TOO_HIGH, RAVINE, REGULARIZATION] {
+            let (p, notices) = decode(hash);
+            assert!(notices.is_empty(), "{hash}: {notices:?}");
+            let full = encode(&p);
+            for pair in hash.split('&') {
+                assert!(full.split('&').any(|q| q == pair), "{hash}: {pair} is not how the codec writes it ({full})");
+            }
+        }
+    }
 }
