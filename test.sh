@@ -99,7 +99,10 @@ if [ "$BUILD_OK" -eq 1 ]; then
   done
   shopt -u nullglob
   printf '  %-40s %22s %22s\n' "total (every file)" "$(human "$total_raw")" "$(human "$total_gz")"
-  SUMMARY[${#SUMMARY[@]}-1]="build: ok, bundle $(numfmt --to=iec-i --suffix=B "$total_gz") gzip (${LAYER_SECS}s)"
+  # The page's budget (issue #4): 300 KB = 300,000 bytes of gzip, every file counted.
+  if [ "$total_gz" -le 300000 ]; then budget="within the 300 KB budget"; else budget="OVER the 300 KB budget"; fi
+  printf '  %s gzip: %s\n' "$total_gz bytes" "$budget"
+  SUMMARY[${#SUMMARY[@]}-1]="build: ok, bundle $total_gz bytes gzip, $budget (${LAYER_SECS}s)"
 fi
 
 # ---------------------------------------------------------------------------------------------
