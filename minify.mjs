@@ -3,7 +3,7 @@
 //
 // 1. orders the wasm functions so similar code sits together (wasm-order.mjs; ~4.5 KB gzip);
 // 2. gives wasm-bindgen's imports and exports short names in the wasm and the JS glue
-//    (wasm-names.mjs; ~5 KB gzip of hashed names like `__wbg_append_f1a2…`);
+//    (wasm-names.mjs; ~8 KB gzip of hashed names like `__wbg_append_f1a2…`);
 // 3. minifies what Trunk copies as written — wasm-bindgen's JS glue and the links worker
 //    (terser) and the style sheet (csso) — in $TRUNK_STAGING_DIR. Release builds only: the
 //    page's budget is 300 KB gzip for every file in dist/, and this is ~5 KB of it;

@@ -69,8 +69,10 @@ fi
 # ---------------------------------------------------------------------------------------------
 banner 3/4 "build: trunk build --release"
 # The release web build leaves file names and line numbers out of panic locations
-# (-Zlocation-detail=none, through RUSTC_BOOTSTRAP on this stable toolchain): ~7 KB gzip of the
-# page's 300 KB budget. Only the wasm32 crates of this build get the flag (README, "Bundle").
+# (-Zlocation-detail=none, through RUSTC_BOOTSTRAP on this stable toolchain): ~8 KB gzip of the
+# page's 300 KB budget. The -Z flag reaches only the wasm32 crates; RUSTC_BOOTSTRAP lets every
+# crate of this build see a "nightly" compiler (proc-macro2's and thiserror's build scripts
+# then use unstable APIs), so a toolchain update could break this build alone (README, "Bundle").
 BUILD_OK=0
 if run_layer build "$LOGS/build.log" env RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=-Zlocation-detail=none \
     trunk build --release; then

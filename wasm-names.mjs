@@ -137,17 +137,20 @@ export function shortenNames(wasm, glue) {
   const moduleKey = `"${module}":`;
   if (!glue.includes(moduleKey)) throw new Error(`the glue does not name the import module ${module}`);
   let out = glue.replace(moduleKey, '"w":');
-  const token = /[A-Za-z0-9_$]+/;
+  // Names go into the patterns as they are, so only plain identifiers are accepted.
+  const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
   for (const [long, short] of importMap) {
+    if (!identifier.test(long)) throw new Error(`import ${long} is not a plain identifier`);
     const re = new RegExp(`(?<![A-Za-z0-9_$.])${long}(?=\\s*:\\s*function\\b)`, 'g');
     const n = (out.match(re) || []).length;
-    if (n !== 1 || !token.test(long)) throw new Error(`the glue defines import ${long} ${n} times`);
+    if (n !== 1) throw new Error(`the glue defines import ${long} ${n} times`);
     out = out.replace(re, short);
   }
-  for (const [long, short] of exportMap) {
-    const re = new RegExp(`\\bwasm\\.${long}(?![A-Za-z0-9_$])`, 'g');
-    out = out.replace(re, `wasm.${short}`);
+  // Exports in one pass, so a short new name is never renamed again.
+  for (const long of exportMap.keys()) {
+    if (!identifier.test(long)) throw new Error(`export ${long} is not a plain identifier`);
   }
+  out = out.replace(/\bwasm\.([A-Za-z_$][A-Za-z0-9_$]*)/g, (m, name) => (exportMap.has(name) ? `wasm.${exportMap.get(name)}` : m));
   const left = out.match(/\bwasm\.[A-Za-z_$][A-Za-z0-9_$]{2,}/);
   if (left) throw new Error(`the glue uses ${left[0]}, which is not an export`);
   return { wasm: Buffer.concat(parts), glue: out, imports: importMap.size, exports: exportMap.size };

@@ -3,7 +3,8 @@
 // functions greedily — each next one is the unplaced function whose set of 4-byte code
 // substrings is most similar (Jaccard) to the one just placed — and lets wasm-opt renumber
 // them (`--reorder-functions-by-name` over a name section written for the purpose, then
-// stripped). The code itself is not changed; the order is a pure function of the module.
+// stripped). wasm-opt re-encodes the bodies but changes no instruction; the order is a pure
+// function of the module.
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

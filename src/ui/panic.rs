@@ -7,8 +7,8 @@ use wasm_bindgen::JsCast;
 /// Installs the hook (through Yew, so its renderer does not replace it with its own).
 pub fn install() {
     yew::set_custom_panic_hook(Box::new(|info| {
-        // The message alone: the release build leaves file names and lines out of panic
-        // locations, and a reader of the page has no use for them.
+        // The message alone, in every build (the release build leaves file names and lines
+        // out of panic locations anyway, and a reader of the page has no use for them).
         let msg = info.payload_as_str().unwrap_or("unknown error");
         web_sys::console::error_1(&format!("gradlab panicked: {msg}").into());
         show(msg);
