@@ -1,7 +1,7 @@
 // Trunk post-build hook, part 1 of 2 (Trunk runs the hooks of one stage concurrently, so
 // this script runs csp-hash.mjs itself when it is done):
 //
-// 1. orders the wasm functions so similar code sits together (wasm-order.mjs; ~4.5 KB gzip);
+// 1. orders the wasm functions so similar code sits together (wasm-order.mjs; ~4.3 KB gzip);
 // 2. gives wasm-bindgen's imports and exports short names in the wasm and the JS glue
 //    (wasm-names.mjs; ~8 KB gzip of hashed names like `__wbg_append_f1a2…`);
 // 3. minifies what Trunk copies as written — wasm-bindgen's JS glue and the links worker

@@ -3,7 +3,10 @@
 // compress. This gives each import and export a short name in both files, and drops the
 // custom sections the browser ignores ("producers", "target_features").
 
-function readLeb(buf, pos) {
+// The binary helpers are shared with wasm-order.mjs.
+
+/** An unsigned LEB128 number at `pos`: `[value, position after it]`. */
+export function readLeb(buf, pos) {
   let result = 0, shift = 0, byte;
   do {
     byte = buf[pos++];
@@ -13,7 +16,8 @@ function readLeb(buf, pos) {
   return [result, pos];
 }
 
-function leb(n) {
+/** `n` as unsigned LEB128. */
+export function leb(n) {
   const out = [];
   do {
     let byte = n & 0x7f;
@@ -40,6 +44,25 @@ function skipLimits(buf, pos) {
   [, pos] = readLeb(buf, pos);
   if (flags & 1) [, pos] = readLeb(buf, pos);
   return pos;
+}
+
+/**
+ * The import entry at `pos`: `{ mod, field, kind, desc, end }`, where `desc` is the position of
+ * its kind byte (the description runs from there to `end`). Kinds: 0 function, 1 table,
+ * 2 memory, 3 global, 4 tag.
+ */
+export function readImport(buf, pos) {
+  const [mod, p0] = readName(buf, pos);
+  const [field, desc] = readName(buf, p0);
+  const kind = buf[desc];
+  let p = desc + 1;
+  if (kind === 0) [, p] = readLeb(buf, p);
+  else if (kind === 1) p = skipLimits(buf, p + 1);
+  else if (kind === 2) p = skipLimits(buf, p);
+  else if (kind === 3) p += 2;
+  else if (kind === 4) [, p] = readLeb(buf, p + 1);
+  else throw new Error(`unknown import kind ${kind}`);
+  return { mod, field, kind, desc, end: p };
 }
 
 // The n-th short name: a, b, …, z, A, …, Z, aa, ab, …
@@ -83,23 +106,8 @@ export function shortenNames(wasm, glue) {
       let [count, p] = readLeb(wasm, body);
       const out = [leb(count)];
       for (let i = 0; i < count; i++) {
-        let mod, field;
-        [mod, p] = readName(wasm, p);
-        [field, p] = readName(wasm, p);
-        const descStart = p;
-        const kind = wasm[p++];
-        if (kind === 0 || kind === 4) {
-          if (kind === 4) p++;
-          [, p] = readLeb(wasm, p);
-        } else if (kind === 1) {
-          p = skipLimits(wasm, p + 1);
-        } else if (kind === 2) {
-          p = skipLimits(wasm, p);
-        } else if (kind === 3) {
-          p += 2;
-        } else {
-          throw new Error(`unknown import kind ${kind}`);
-        }
+        const { mod, field, desc: descStart, end: next } = readImport(wasm, p);
+        p = next;
         if (module === null) module = mod;
         let short = field;
         if (mod === module) {

@@ -10,34 +10,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-
-function readLeb(buf, pos) {
-  let result = 0, shift = 0, byte;
-  do {
-    byte = buf[pos++];
-    result += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (byte & 0x80);
-  return [result, pos];
-}
-
-function leb(n) {
-  const out = [];
-  do {
-    let byte = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return Buffer.from(out);
-}
-
-function skipLimits(buf, pos) {
-  const flags = buf[pos++];
-  [, pos] = readLeb(buf, pos);
-  if (flags & 1) [, pos] = readLeb(buf, pos);
-  return pos;
-}
+import { leb, readImport, readLeb } from './wasm-names.mjs';
 
 // What rustc's wasm32 target emits; wasm-opt must accept these instructions and no others.
 const FEATURES = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
@@ -54,20 +27,9 @@ function functions(wasm) {
     if (id === 2) {
       let [count, p] = readLeb(wasm, body);
       for (let i = 0; i < count; i++) {
-        let len;
-        [len, p] = readLeb(wasm, p);
-        p += len;
-        [len, p] = readLeb(wasm, p);
-        p += len;
-        const kind = wasm[p++];
-        if (kind === 0) {
-          imported += 1;
-          [, p] = readLeb(wasm, p);
-        } else if (kind === 1) p = skipLimits(wasm, p + 1);
-        else if (kind === 2) p = skipLimits(wasm, p);
-        else if (kind === 3) p += 2;
-        else if (kind === 4) [, p] = readLeb(wasm, p + 1);
-        else throw new Error(`unknown import kind ${kind}`);
+        const entry = readImport(wasm, p);
+        if (entry.kind === 0) imported += 1;
+        p = entry.end;
       }
     } else if (id === 10) {
       let [count, p] = readLeb(wasm, body);
