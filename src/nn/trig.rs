@@ -114,23 +114,22 @@ pub(crate) mod fdlibm {
         }
         let f_n = (x * INV_PIO2 + TO_INT) - TO_INT;
         let n = f_n as i32;
-        let mut r = x - f_n * PIO2_1;
-        let mut w = f_n * PIO2_1T;
+        // One more round: subtract `f_n·hi` from `r` and carry the error with `f_n·lo`,
+        // giving the new `(r, w)` and `y0 = r − w`.
+        let round = |t: f64, hi: f64, lo: f64| {
+            let w = f_n * hi;
+            let r = t - w;
+            let w = f_n * lo - ((t - r) - w);
+            (r, w, r - w)
+        };
+        let (mut r, mut w) = (x - f_n * PIO2_1, f_n * PIO2_1T);
         let mut y0 = r - w;
         let ex = (ix >> 20) as i32;
         let exponent = |v: f64| (v.to_bits() >> 52) as i32 & 0x7ff;
         if ex - exponent(y0) > 16 {
-            let t = r;
-            w = f_n * PIO2_2;
-            r = t - w;
-            w = f_n * PIO2_2T - ((t - r) - w);
-            y0 = r - w;
+            (r, w, y0) = round(r, PIO2_2, PIO2_2T);
             if ex - exponent(y0) > 49 {
-                let t = r;
-                w = f_n * PIO2_3;
-                r = t - w;
-                w = f_n * PIO2_3T - ((t - r) - w);
-                y0 = r - w;
+                (r, w, y0) = round(r, PIO2_3, PIO2_3T);
             }
         }
         Some((n, y0, (r - y0) - w))
