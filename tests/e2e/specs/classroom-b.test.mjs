@@ -97,10 +97,17 @@ test('lesson 1 memorizes noise: training accuracy above 90 %, test below 65 %', 
   await page.click('[data-testid=lesson-keras]');
   await page.waitForFunction(() => location.hash.includes('d=keras&') && location.hash.includes('h=32,16&'));
   assert.match(await hashOf(page), /&sp=7&/, 'the lesson runs at the fastest speed');
-  await page.click('[data-testid=play]');
-  await waitNum(page, 'acc-train', '>', 90, 120_000);
-  await pause(page);
-  const train = await num(page, 'acc-train');
+  // Training accuracy on random labels climbs but not monotonically, and pausing takes a few
+  // more updates: play until a reading taken while paused is above 90 % (train and test are
+  // then read from the same state).
+  const deadline = Date.now() + 120_000;
+  let train;
+  do {
+    await page.click('[data-testid=play]');
+    await waitNum(page, 'acc-train', '>', 90, Math.max(1_000, deadline - Date.now()));
+    await pause(page);
+    train = await num(page, 'acc-train');
+  } while (train <= 90 && Date.now() < deadline);
   const test_ = await num(page, 'acc-test');
   console.log(`lesson 1 in the browser: train ${train} %, test ${test_} % after ${await num(page, 'updates')} updates`);
   assert.ok(train > 90, `train ${train}`);
